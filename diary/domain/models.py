@@ -1,0 +1,149 @@
+"""The diary's records as plain, immutable dataclasses.
+
+"Not logged" is ``None`` (or an absent key), never 0: a day without a check-in is missing
+data, not a symptom-free day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Form(StrEnum):
+    TABLET = "tablet"
+    CAPSULE = "capsule"
+    LIQUID = "liquid"
+
+
+class ChangeKind(StrEnum):
+    START = "start"
+    CUT = "cut"
+    UPDOSE = "updose"  # an updose or reinstatement: a legitimate, often protective step
+    CROSSOVER = "crossover"
+
+
+class DoseKind(StrEnum):
+    AS_PLANNED = "as_planned"  # recorded with "taken as planned"
+    ADJUSTED = "adjusted"  # a planned dose taken at another amount or time
+    EXTRA = "extra"  # not in the regimen
+    NOT_TAKEN = "not_taken"  # a planned dose recorded as not taken (mg is 0)
+
+
+class EventKind(StrEnum):
+    APPOINTMENT = "appointment"
+    ILLNESS = "illness"
+    LIFE_EVENT = "life_event"
+    NOTE = "note"
+
+
+SEVERITY_WORDS = ("none", "mild", "moderate", "severe", "very severe")
+
+
+@dataclass(frozen=True)
+class Medication:
+    name: str
+    drug: str
+    form: Form = Form.TABLET
+    strength_mg: float | None = None  # tablet or capsule strength
+    concentration_mg_ml: float | None = None  # liquids only
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class RegimenDose:
+    """One dose time of the regimen: ``mg`` of ``drug`` at ``time``."""
+
+    drug: str
+    mg: float
+    time: dt.time
+    medication: str | None = None  # medication name, when the regimen names a product
+
+
+@dataclass(frozen=True)
+class RegimenChange:
+    """The whole regimen in force from ``date`` until the next change."""
+
+    date: dt.date
+    kind: ChangeKind
+    doses: tuple[RegimenDose, ...]
+    reason: str = ""
+    prescriber_involved: bool = False
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A dose actually taken (or recorded as not taken). Planned and taken stay distinct."""
+
+    taken_at: dt.datetime  # timezone-aware: the UTC offset is kept
+    medication: str
+    mg: float
+    ml: float | None = None
+    note: str = ""
+    kind: DoseKind = DoseKind.EXTRA
+    planned_time: dt.time | None = None
+    id: int | None = None
+
+    @property
+    def local_date(self) -> dt.date:
+        return self.taken_at.date()
+
+
+@dataclass(frozen=True)
+class Hold:
+    start: dt.date
+    end: dt.date | None = None  # None: the hold is still going on
+    reason: str = ""
+    id: int | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Symptom:
+    name: str
+    position: int
+    tracked: bool = True
+    custom: bool = False
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """One day's self-report. Absent ratings and ``None`` fields mean "not logged"."""
+
+    date: dt.date
+    ratings: dict[str, int] = field(default_factory=dict)  # symptom name -> 0..4
+    wellbeing: int | None = None  # 0..10
+    sleep_hours: float | None = None
+    note: str = ""
+    for_doctor: bool = False
+
+
+@dataclass(frozen=True)
+class Event:
+    date: dt.date
+    kind: EventKind
+    title: str
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """One row of the day list: what was logged on ``date``. ``None`` means not logged."""
+
+    date: dt.date
+    dose_count: int
+    total_mg_by_drug: dict[str, float]
+    rated_symptoms: int
+    burden_percent: float | None  # severities as % of their maximum, over rated symptoms only
+    wellbeing: int | None
+    sleep_hours: float | None
+    note: str
+    for_doctor: bool
+    in_hold: bool
+    events: tuple[str, ...] = ()

@@ -1,0 +1,19 @@
+"""Everything in a diary as plain records: what export writes and import reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from diary.domain.models import CheckIn, Dose, Event, Hold, Medication, RegimenChange, Symptom
+
+
+@dataclass(frozen=True)
+class DiaryRecords:
+    medications: tuple[Medication, ...] = ()
+    regimen_changes: tuple[RegimenChange, ...] = ()
+    doses: tuple[Dose, ...] = ()
+    holds: tuple[Hold, ...] = ()
+    symptoms: tuple[Symptom, ...] = ()
+    checkins: tuple[CheckIn, ...] = ()
+    events: tuple[Event, ...] = ()
+    settings: dict[str, str] = field(default_factory=dict)
