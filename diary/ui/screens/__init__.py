@@ -1,0 +1,1 @@
+"""Screens shown while the diary is locked: create, recovery key, unlock."""

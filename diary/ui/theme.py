@@ -1,0 +1,201 @@
+"""Colours, text size and focus rings.
+
+The dark palette is made for light-sensitive eyes: no pure white on pure black, muted
+accents, and a clearly visible focus ring on whatever has the keyboard. By default the
+theme follows the system (dark when the system does not say). ``TAPER_DIARY_THEME``
+(dark, light or system) and ``TAPER_DIARY_TEXT_SCALE`` (e.g. 2 or 200%) override it until
+the settings page exists.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFontInfo, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+THEME_ENV = "TAPER_DIARY_THEME"
+TEXT_SCALE_ENV = "TAPER_DIARY_TEXT_SCALE"
+MIN_TEXT_SCALE, MAX_TEXT_SCALE = 0.75, 3.0
+
+
+class ThemeMode(StrEnum):
+    SYSTEM = "system"
+    DARK = "dark"
+    LIGHT = "light"
+
+
+@dataclass(frozen=True)
+class Colours:
+    window: str
+    base: str
+    alternate: str
+    raised: str
+    text: str
+    muted_text: str
+    disabled_text: str
+    accent: str
+    selection: str
+    selection_text: str
+    border: str
+    problem: str
+    fine: str
+
+
+DARK = Colours(
+    window="#1f2226",
+    base="#262a2f",
+    alternate="#2b3036",
+    raised="#30363d",
+    text="#d5d8dc",
+    muted_text="#a3aab2",
+    disabled_text="#6f767e",
+    accent="#8fb3d9",
+    selection="#3f5a75",
+    selection_text="#eceff2",
+    border="#454c55",
+    problem="#e3a383",
+    fine="#a3cfa6",
+)
+
+LIGHT = Colours(
+    window="#f2f1ee",
+    base="#fbfaf8",
+    alternate="#f0eeea",
+    raised="#e6e4df",
+    text="#23262a",
+    muted_text="#555b62",
+    disabled_text="#9a9ea3",
+    accent="#2f5f8f",
+    selection="#c5d7ea",
+    selection_text="#16191c",
+    border="#b9bcc0",
+    problem="#9c3d17",
+    fine="#2e6b34",
+)
+
+
+def text_scale_from_env() -> float:
+    raw = os.environ.get(TEXT_SCALE_ENV, "").strip().rstrip("%")
+    if not raw:
+        return 1.0
+    try:
+        value = float(raw)
+    except ValueError:
+        return 1.0
+    if value > 10:  # given as a percentage
+        value /= 100
+    return min(max(value, MIN_TEXT_SCALE), MAX_TEXT_SCALE)
+
+
+def mode_from_env() -> ThemeMode:
+    try:
+        return ThemeMode(os.environ.get(THEME_ENV, ThemeMode.SYSTEM).strip().lower())
+    except ValueError:
+        return ThemeMode.SYSTEM
+
+
+def colours_for(mode: ThemeMode, app: QApplication) -> Colours:
+    if mode is ThemeMode.LIGHT:
+        return LIGHT
+    if mode is ThemeMode.DARK:
+        return DARK
+    return LIGHT if app.styleHints().colorScheme() == Qt.ColorScheme.Light else DARK
+
+
+def apply_text_scale(app: QApplication, text_scale: float) -> None:
+    """Scale the application font once, before any window is built."""
+    if text_scale != 1.0:
+        font = app.font()
+        font.setPointSizeF(font.pointSizeF() * text_scale)
+        app.setFont(font)
+
+
+def apply_theme(app: QApplication, mode: ThemeMode) -> Colours:
+    app.setStyle(QStyleFactory.create("Fusion"))
+    colours = colours_for(mode, app)
+    app.setPalette(palette_for(colours))
+    app.setStyleSheet(style_sheet(colours, QFontInfo(app.font()).pixelSize()))
+    return colours
+
+
+def follow_system_theme(app: QApplication, mode: ThemeMode) -> None:
+    """Apply the theme now and again whenever the system switches between light and dark."""
+    apply_theme(app, mode)
+    if mode is ThemeMode.SYSTEM:
+        app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app, mode))
+
+
+def palette_for(c: Colours) -> QPalette:
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: c.window,
+        QPalette.ColorRole.WindowText: c.text,
+        QPalette.ColorRole.Base: c.base,
+        QPalette.ColorRole.AlternateBase: c.alternate,
+        QPalette.ColorRole.Text: c.text,
+        QPalette.ColorRole.Button: c.raised,
+        QPalette.ColorRole.ButtonText: c.text,
+        QPalette.ColorRole.ToolTipBase: c.raised,
+        QPalette.ColorRole.ToolTipText: c.text,
+        QPalette.ColorRole.PlaceholderText: c.muted_text,
+        QPalette.ColorRole.Highlight: c.selection,
+        QPalette.ColorRole.HighlightedText: c.selection_text,
+        QPalette.ColorRole.Link: c.accent,
+        QPalette.ColorRole.BrightText: c.problem,
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(c.disabled_text))
+    return palette
+
+
+def style_sheet(c: Colours, text_px: int) -> str:
+    """Sizes follow the text size, so everything grows together at large text."""
+    target = round(text_px * 2.6)  # comfortable click targets
+    pad = max(4, round(text_px * 0.5))
+    return f"""
+    QPushButton {{
+        min-height: {target}px; padding: 0 {pad * 2}px; border-radius: {pad}px;
+        background: {c.raised}; border: 1px solid {c.border};
+    }}
+    QPushButton:default {{ border: 1px solid {c.accent}; }}
+    QPushButton:hover {{ background: {c.alternate}; }}
+    QPushButton:disabled {{ color: {c.disabled_text}; }}
+    QLineEdit {{
+        min-height: {target}px; padding: 0 {pad}px; border-radius: {pad // 2}px;
+        background: {c.base}; border: 1px solid {c.border};
+    }}
+    QPushButton:focus, QLineEdit:focus, QCheckBox:focus, QTableView:focus {{
+        border: 3px solid {c.accent};
+    }}
+    QCheckBox {{ min-height: {target}px; spacing: {pad}px; }}
+    QCheckBox::indicator {{
+        width: {round(text_px * 1.2)}px; height: {round(text_px * 1.2)}px;
+        border: 2px solid {c.muted_text}; border-radius: 3px; background: {c.base};
+    }}
+    QCheckBox::indicator:checked {{ background: {c.accent}; border-color: {c.accent}; }}
+    QTableView {{ border: 1px solid {c.border}; gridline-color: {c.border}; }}
+    QHeaderView::section {{
+        background: {c.raised}; color: {c.text}; padding: {pad // 2}px {pad}px;
+        border: 0; border-right: 1px solid {c.border};
+    }}
+    QLabel[role="title"] {{ font-size: {round(text_px * 1.6)}px; font-weight: 600; }}
+    QLabel[role="explanation"] {{ color: {c.muted_text}; }}
+    QLabel[tone="problem"] {{ color: {c.problem}; }}
+    QLabel[tone="fine"] {{ color: {c.fine}; }}
+    QLabel[role="recovery-key"] {{
+        font-family: "DejaVu Sans Mono", "Menlo", "Consolas", monospace;
+        font-size: {round(text_px * 1.8)}px; padding: {pad * 2}px;
+        background: {c.base}; border: 1px solid {c.border}; border-radius: {pad}px;
+    }}
+    QStatusBar {{ color: {c.muted_text}; }}
+    """
