@@ -7,6 +7,7 @@ random salt, so Argon2 runs only at unlock, never on a save.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 import unicodedata
@@ -29,6 +30,7 @@ MAX_ITERATIONS = 64
 MAX_LANES = 64
 # calibrate_kdf never asks for more than this, whatever the machine.
 CALIBRATION_CAP_KIB = 1024 * 1024  # 1 GiB
+CALIBRATION_MAX_ITERATIONS = 12
 
 
 @dataclass(frozen=True)
@@ -105,12 +107,17 @@ def calibrate_kdf(target_seconds: float = 0.6) -> KdfParams:
     Never returns less than MINIMUM, nor more than CALIBRATION_CAP_KIB of memory.
     """
     params = KdfParams.MINIMUM
-    while params.memory_kib * 2 <= CALIBRATION_CAP_KIB:
-        elapsed = _time_one_derivation(params)
-        # Time grows about linearly with memory; stop when doubling would overshoot.
-        if elapsed * 2 > target_seconds * 1.25:
-            break
+    elapsed = _time_one_derivation(params)
+    # Time grows about linearly with memory; stop when doubling would overshoot.
+    while params.memory_kib * 2 <= CALIBRATION_CAP_KIB and elapsed * 2 <= target_seconds * 1.25:
         params = KdfParams(params.memory_kib * 2, params.iterations, params.lanes)
+        elapsed = _time_one_derivation(params)
+    # Doubling memory moves in big jumps; more passes close the remaining gap to the target.
+    if elapsed < target_seconds:
+        passes = min(
+            CALIBRATION_MAX_ITERATIONS, math.ceil(params.iterations * target_seconds / elapsed)
+        )
+        params = KdfParams(params.memory_kib, passes, params.lanes)
     return params
 
 
