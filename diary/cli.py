@@ -24,7 +24,7 @@ from typing import NoReturn, TextIO, TypeAlias
 import platformdirs
 
 from diary import bootstrap
-from diary.domain.errors import DiaryError, NotFound, ValidationError
+from diary.domain.errors import DamagedFile, DiaryError, NotFound, ValidationError
 from diary.domain.models import Form
 from diary.domain.records import DiaryRecords
 from diary.services import demo, transfer
@@ -507,9 +507,18 @@ def _verify(args: argparse.Namespace, console: Console) -> int:
         counts = service.counts()
         generation = service.generation
         path = service.path
+        problems = service.integrity_problems()
+    if problems:
+        for problem in problems:
+            console.warn(problem)
+        raise DamagedFile(
+            f"The diary at {path} failed the integrity check ({len(problems)} problems listed "
+            "above); a backup can be restored with 'taper-diary backups restore ID'."
+        )
     console.say(
         f"The diary at {path} is intact: its header checksum and encrypted contents "
-        "authenticated, and the database passed SQLite's quick check."
+        "authenticated, the database passed SQLite's full integrity and foreign-key checks, "
+        "and every backup opened."
     )
     console.say(f"File generation: {generation}")
     width = max((len(kind) for kind in counts), default=0)

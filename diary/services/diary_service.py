@@ -121,6 +121,10 @@ class DiaryService:
         checkins, ratings, symptoms, events."""
         return self._records.counts()
 
+    def integrity_problems(self) -> list[str]:
+        """A full integrity check of the diary and its backups; empty when all is sound."""
+        return self._open_store().integrity_problems()
+
     # ---- batching and undo ----------------------------------------------------------
     @contextmanager
     def batch(self, label: str) -> Iterator[None]:

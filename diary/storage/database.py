@@ -85,6 +85,19 @@ class Database:
             raise
         self._conn.execute(commit)
 
+    def integrity_problems(self) -> list[str]:
+        """SQLite's full integrity check and the foreign-key check, as readable lines."""
+        problems = [
+            row[0]
+            for row in self._conn.execute("PRAGMA integrity_check").fetchall()
+            if row[0] != "ok"
+        ]
+        problems += [
+            f"{table} row {rowid} refers to a missing {parent} record"
+            for table, rowid, parent, _ in self._conn.execute("PRAGMA foreign_key_check")
+        ]
+        return problems
+
     def close(self) -> None:
         self._conn.close()
 

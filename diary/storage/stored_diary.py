@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
+from diary.domain.errors import DiaryError
+from diary.storage.backups import list_backups
 from diary.storage.database import Database
 from diary.storage.keys import KdfParams
 from diary.storage.repository import Repository
@@ -29,6 +31,7 @@ class SealedFile(Protocol):
         self, new_passphrase: str, db_bytes: bytes, kdf: KdfParams | None = None
     ) -> None: ...
     def new_recovery_key(self, db_bytes: bytes) -> str: ...
+    def read_backup(self, backup_id: str) -> bytes: ...
     def close(self) -> None: ...
 
 
@@ -95,6 +98,16 @@ class StoredDiary:
     def new_recovery_key(self) -> str:
         self._require_no_write("make a new recovery key")
         return self._file.new_recovery_key(self._saved)
+
+    def integrity_problems(self) -> list[str]:
+        """Everything wrong with the diary in memory and with each backup beside it."""
+        problems = self._db.integrity_problems()
+        for backup in list_backups(self.path):
+            try:
+                Database.from_bytes(self._file.read_backup(backup.id)).close()
+            except DiaryError as error:
+                problems.append(f"Backup {backup.id}: {error}")
+        return problems
 
     def close(self) -> None:
         self._db.close()

@@ -128,3 +128,22 @@ def test_unexpected_errors_are_logged_without_their_message(tmp_path: Path) -> N
     assert "RuntimeError" in text and "test_unexpected_errors_are_logged" in text
     assert "felt awful" not in text
     assert os.stat(log).st_mode & 0o777 == 0o600
+
+
+def test_verify_reports_a_damaged_backup(diary: Diary, run_cli: Run) -> None:
+    for day in ("2025-03-01", "2025-03-02"):
+        assert (
+            run_cli(diary.path, "checkin", "--date", day, "--wellbeing", "5", stdin=LINE).code == 0
+        )
+    backup = sorted((diary.path.parent / "backups").iterdir())[0]
+    data = bytearray(backup.read_bytes())
+    data[-100] ^= 0x01
+    backup.write_bytes(bytes(data))
+
+    result = run_cli(diary.path, "verify", stdin=LINE)
+
+    assert result.code == 4, result.err
+    assert "Traceback" not in result.err
+    backup_id = backup.name.removeprefix(diary.path.stem + ".").removesuffix(".tpd")
+    assert f"Backup {backup_id}:" in result.err
+    assert "failed the integrity check" in result.err
