@@ -4,8 +4,9 @@ Every save first gives the current file a second name in ``backups/`` (a hard li
 costs no copy), named ``<diary stem>.<generation>-<UTC time>[-n]<suffix>``; the backup id is
 the part between the stem and the suffix, e.g. ``42-20250301T081500Z``. The time is when
 that generation was saved (the file's modification time). Backups are the same encrypted
-container as the diary: they open with the key slots they were saved with. A damaged
-diary file that ``restore_backup`` sets aside is listed with generation 0.
+container as the diary: they open with the key slots they were saved with, until a
+data-key rotation re-seals them (``reseal_backup``) under the new keys. A damaged diary file
+that ``restore_backup`` sets aside is listed with generation 0.
 
 Kept by ``prune``: the last 20 saves, the newest of each day for 30 days, and the newest of
 each month for 12 months.
@@ -14,6 +15,7 @@ each month for 12 months.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +24,7 @@ from diary.domain.errors import DiaryError, NotFound
 from diary.storage import atomic_write
 from diary.storage.container import (
     Header,
+    HeaderFields,
     open_payload,
     opens_to,
     read_header,
@@ -29,6 +32,7 @@ from diary.storage.container import (
     unlock_with_passphrase,
 )
 from diary.storage.file_lock import FileLock
+from diary.storage.keys import Keys
 
 KEEP_LAST = 20
 KEEP_DAILY_DAYS = 30
@@ -113,6 +117,37 @@ def prune(diary_path: Path, now: dt.datetime) -> None:
     for backup in backups:
         if backup.id not in keep:
             atomic_write.remove_quietly(backup.path)
+
+
+def reseal_backup(backup: Backup, db_bytes: bytes, keys: Keys, fields: HeaderFields) -> None:
+    """Atomically rewrite one backup as ``db_bytes`` sealed with ``keys`` and ``fields``.
+
+    The caller puts the backup's own generation in ``fields``; the name (so the id and the
+    time) and the modification time stay as they were. On failure the backup is untouched.
+    """
+    sealed = seal(db_bytes, keys, fields)
+    before = backup.path.stat()
+    temp = atomic_write.write_temp(backup.path, sealed)
+    try:
+        if not opens_to(atomic_write.read_back(temp), keys, db_bytes):
+            raise atomic_write.read_back_mismatch()
+        os.utime(temp, ns=(before.st_atime_ns, before.st_mtime_ns))
+        atomic_write.replace(temp, backup.path)
+    except BaseException:
+        atomic_write.remove_quietly(temp)
+        raise
+    atomic_write.fsync_dir(backup.path.parent)
+
+
+def remove_stale_temps(diary_path: Path) -> None:
+    """Delete temp files left in backups/ by a killed rotation. Call only while locked."""
+    folder = backups_folder(diary_path)
+    if not folder.is_dir():
+        return
+    pattern = re.compile(rf"\.{re.escape(diary_path.stem)}\..+\.[0-9a-f]{{12}}\.tmp")
+    for candidate in folder.iterdir():
+        if pattern.fullmatch(candidate.name):
+            atomic_write.remove_quietly(candidate)
 
 
 def restore_backup(diary_path: Path, backup_id: str, passphrase: str) -> None:

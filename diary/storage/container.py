@@ -43,7 +43,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -157,11 +157,34 @@ class Header:
 # ---- key slots -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PassphraseKey:
+    """The Argon2id output of one passphrase for one slot's salt and settings.
+
+    Held while a diary is open so that a data-key rotation can wrap the new data key under the
+    same passphrase without asking for it again or re-running Argon2id.
+    """
+
+    kdf: KdfParams
+    salt: bytes
+    kek: bytes = field(repr=False)
+
+    @classmethod
+    def derive(cls, passphrase: str, kdf: KdfParams, salt: bytes | None = None) -> PassphraseKey:
+        """Run Argon2id: with a fresh salt for a new slot, or an existing slot's salt."""
+        salt = os.urandom(SALT_BYTES) if salt is None else salt
+        return cls(kdf, salt, derive_passphrase_key(passphrase, salt, kdf))
+
+
+def wrap_for_passphrase(keys: Keys, key: PassphraseKey) -> PassphraseSlot:
+    """A passphrase slot holding ``keys``, with a fresh wrap nonce."""
+    nonce = os.urandom(NONCE_BYTES)
+    wrapped = AESGCM(key.kek).encrypt(nonce, keys.data_key, _PASSPHRASE_SLOT_AAD)
+    return PassphraseSlot(key.kdf, key.salt, nonce, wrapped)
+
+
 def make_passphrase_slot(keys: Keys, passphrase: str, kdf: KdfParams) -> PassphraseSlot:
-    salt, nonce = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
-    kek = derive_passphrase_key(passphrase, salt, kdf)
-    wrapped = AESGCM(kek).encrypt(nonce, keys.data_key, _PASSPHRASE_SLOT_AAD)
-    return PassphraseSlot(kdf, salt, nonce, wrapped)
+    return wrap_for_passphrase(keys, PassphraseKey.derive(passphrase, kdf))
 
 
 def make_recovery_slot(keys: Keys, recovery_secret: bytes) -> RecoverySlot:
@@ -172,12 +195,18 @@ def make_recovery_slot(keys: Keys, recovery_secret: bytes) -> RecoverySlot:
 
 
 def unlock_with_passphrase(header: Header, passphrase: str) -> Keys:
+    return unlock_passphrase_slot(header, passphrase)[0]
+
+
+def unlock_passphrase_slot(header: Header, passphrase: str) -> tuple[Keys, PassphraseKey]:
+    """The data key and the passphrase key that unwrapped it (WrongPassphrase if none)."""
     slot = header.fields.passphrase_slot
-    kek = derive_passphrase_key(passphrase, slot.salt, slot.kdf)
+    key = PassphraseKey.derive(passphrase, slot.kdf, slot.salt)
     try:
-        return Keys(AESGCM(kek).decrypt(slot.nonce, slot.wrapped_key, _PASSPHRASE_SLOT_AAD))
+        data_key = AESGCM(key.kek).decrypt(slot.nonce, slot.wrapped_key, _PASSPHRASE_SLOT_AAD)
     except InvalidTag:
         raise WrongPassphrase("That passphrase does not open this diary.") from None
+    return Keys(data_key), key
 
 
 def unlock_with_recovery_key(header: Header, key_bytes: bytes) -> Keys:

@@ -1,9 +1,15 @@
 """DiaryFile: the only place that touches the diary file.
 
-An open DiaryFile holds the lock, the unwrapped data key and the header of the generation
-it last wrote. ``save`` seals new database bytes and commits them atomically (see
-``atomic_write.commit``), keeping the previous generation in ``backups/``. It refuses to
-overwrite a file that someone else replaced since (ChangedOnDisk).
+An open DiaryFile holds the lock, the unwrapped data key, the passphrase key (when it was
+opened with the passphrase) and the header of the generation it last wrote. ``save`` seals
+new database bytes and commits them atomically (see ``atomic_write.commit``), keeping the
+previous generation in ``backups/``. It refuses to overwrite a file that someone else
+replaced since (ChangedOnDisk).
+
+Two ways to change keys: ``change_passphrase`` rewrites only the passphrase slot (cheap; the
+data key, the recovery key and the backups stay as they are), and ``rotate_data_key`` ("my
+passphrase or recovery key may be known") replaces the data key and both slots and re-seals
+every backup, so nothing on disk opens with the old passphrase or recovery key any more.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from pathlib import Path
 
 from diary.domain.errors import (
     ChangedOnDisk,
+    DamagedFile,
     DiaryError,
     NotFound,
     SaveFailed,
@@ -26,14 +33,15 @@ from diary.storage import atomic_write, backups
 from diary.storage.container import (
     Header,
     HeaderFields,
-    make_passphrase_slot,
+    PassphraseKey,
     make_recovery_slot,
     open_payload,
     opens_to,
     read_header,
     seal,
-    unlock_with_passphrase,
+    unlock_passphrase_slot,
     unlock_with_recovery_key,
+    wrap_for_passphrase,
 )
 from diary.storage.file_lock import FileLock
 from diary.storage.keys import KdfParams, Keys, calibrate_kdf, passphrase_bytes
@@ -43,6 +51,7 @@ FILE_ID_BYTES = 16
 
 # What we remember of the file we wrote, to notice cheaply that someone else replaced it.
 _DiskStamp = tuple[int, int, int, int]
+_Unlock = Callable[[Header], tuple[Keys, PassphraseKey | None]]
 
 
 @dataclass(frozen=True)
@@ -58,13 +67,24 @@ class FileInfo:
 
 class DiaryFile:
     def __init__(
-        self, path: Path, lock: FileLock, keys: Keys, fields: HeaderFields, stamp: _DiskStamp
+        self,
+        path: Path,
+        lock: FileLock,
+        keys: Keys,
+        fields: HeaderFields,
+        stamp: _DiskStamp,
+        passphrase_key: PassphraseKey | None,
     ) -> None:
         self.path = path
         self._lock = lock
         self._keys: Keys | None = keys
         self._fields = fields
         self._stamp = stamp
+        # None when opened with the recovery key: a rotation then needs a new passphrase.
+        self._passphrase_key = passphrase_key
+        # Data keys rotated away from while open, newest first, so that a rotation retried
+        # after a failure re-seals (rather than deletes) the backups still on an older key.
+        self._retired_keys: list[Keys] = []
 
     @property
     def generation(self) -> int:
@@ -92,13 +112,14 @@ class DiaryFile:
                 )
             keys = Keys.generate()
             secret, recovery_text = new_recovery_key()
+            passphrase_key = PassphraseKey.derive(passphrase, kdf or calibrate_kdf())
             fields = HeaderFields(
                 file_id=os.urandom(FILE_ID_BYTES),
                 generation=0,  # the first save below makes it generation 1
-                passphrase_slot=make_passphrase_slot(keys, passphrase, kdf or calibrate_kdf()),
+                passphrase_slot=wrap_for_passphrase(keys, passphrase_key),
                 recovery_slot=make_recovery_slot(keys, secret),
             )
-            diary = cls(path, lock, keys, fields, stamp=(0, 0, 0, 0))
+            diary = cls(path, lock, keys, fields, (0, 0, 0, 0), passphrase_key)
             diary._commit(fields, db_bytes, check_disk=False)
         except BaseException:
             lock.release()
@@ -108,26 +129,27 @@ class DiaryFile:
     @classmethod
     def unlock(cls, path: Path, passphrase: str) -> tuple[DiaryFile, bytes]:
         """Open with the passphrase; returns the decrypted database bytes."""
-        return cls._open(path, lambda header: unlock_with_passphrase(header, passphrase))
+        return cls._open(path, lambda header: unlock_passphrase_slot(header, passphrase))
 
     @classmethod
     def unlock_with_recovery_key(cls, path: Path, recovery_key: str) -> tuple[DiaryFile, bytes]:
         secret = parse_recovery_key(recovery_key)
-        return cls._open(path, lambda header: unlock_with_recovery_key(header, secret))
+        return cls._open(path, lambda header: (unlock_with_recovery_key(header, secret), None))
 
     @classmethod
-    def _open(cls, path: Path, unlock: Callable[[Header], Keys]) -> tuple[DiaryFile, bytes]:
+    def _open(cls, path: Path, unlock: _Unlock) -> tuple[DiaryFile, bytes]:
         lock = FileLock.acquire(path)
         try:
             data, stamp = _read_with_stamp(path)
             header = read_header(data)
-            keys = unlock(header)
+            keys, passphrase_key = unlock(header)
             db_bytes = open_payload(data, header, keys)
             atomic_write.remove_stale_temps(path)
+            backups.remove_stale_temps(path)
         except BaseException:
             lock.release()
             raise
-        return cls(path, lock, keys, header.fields, stamp), db_bytes
+        return cls(path, lock, keys, header.fields, stamp, passphrase_key), db_bytes
 
     @staticmethod
     def info(path: Path) -> FileInfo:
@@ -150,19 +172,120 @@ class DiaryFile:
     def change_passphrase(
         self, new_passphrase: str, db_bytes: bytes, kdf: KdfParams | None = None
     ) -> None:
-        """Replace the passphrase slot (the data key and recovery key stay) and save."""
-        slot = make_passphrase_slot(self._held_keys(), new_passphrase, kdf or calibrate_kdf())
+        """Replace the passphrase slot and save.
+
+        Only the slot changes: the data key and the recovery key stay, and backups keep
+        opening with the passphrase they were saved with. Use ``rotate_data_key`` when the
+        old passphrase may be known to someone.
+        """
+        passphrase_key = PassphraseKey.derive(new_passphrase, kdf or calibrate_kdf())
+        slot = wrap_for_passphrase(self._held_keys(), passphrase_key)
         self._commit(replace(self._fields, passphrase_slot=slot), db_bytes, check_disk=True)
+        self._passphrase_key = passphrase_key
 
     def new_recovery_key(self, db_bytes: bytes) -> str:
-        """Replace the recovery slot and save; the old recovery key stops opening this file."""
+        """A new recovery key, made by rotating the data key (see ``rotate_data_key``).
+
+        A rotation rather than a new recovery slot alone: backups carry the recovery slot
+        they were saved with, so only re-sealing them under a new data key makes the old
+        recovery key open nothing. The passphrase stays the same.
+        """
+        return self.rotate_data_key(db_bytes)
+
+    def rotate_data_key(
+        self, db_bytes: bytes, new_passphrase: str | None = None, kdf: KdfParams | None = None
+    ) -> str:
+        """Re-key everything: a fresh data key, passphrase slot and recovery key. Returns the
+        new recovery key, formatted for display.
+
+        The passphrase slot is for ``new_passphrase`` (Argon2id with ``kdf``, or calibrated
+        here), or, when it is None, for the current passphrase: its key, kept in memory since
+        unlock, wraps the new data key, so ``kdf`` is then unused. A diary opened with the
+        recovery key holds no passphrase key and needs ``new_passphrase`` (ValidationError).
+
+        Steps: save ``db_bytes`` atomically as the next generation under the new keys (if this
+        fails, SaveFailed and nothing changed: the old keys still open everything); then
+        re-seal every backup under the new keys, each atomically with its generation, name and
+        time kept, deleting those no key held in memory opens (damaged ones, or ones left by
+        a failed rotation before this diary was last opened). Afterwards the old passphrase
+        and old recovery key open nothing in the diary folder (old copies elsewhere, and
+        blocks the file system has not reused yet, are beyond our reach).
+
+        If re-sealing the backups fails part-way, the diary already opens only with the new
+        keys and each backup opens with either the old or the new ones. The DiaryError then
+        says so, and that the new recovery key could not be shown: the user keeps using the
+        passphrase and simply tries again, which finishes the backups (the old data key is
+        still held) and makes another recovery key.
+        """
+        old_keys = self._held_keys()
+        passphrase_key = self._passphrase_key_for_rotation(new_passphrase, kdf)
+        new_keys = Keys.generate()
         secret, text = new_recovery_key()
-        slot = make_recovery_slot(self._held_keys(), secret)
-        self._commit(replace(self._fields, recovery_slot=slot), db_bytes, check_disk=True)
+        fields = replace(
+            self._fields,
+            passphrase_slot=wrap_for_passphrase(new_keys, passphrase_key),
+            recovery_slot=make_recovery_slot(new_keys, secret),
+        )
+        self._commit(fields, db_bytes, check_disk=True, keys=new_keys)
+        self._keys = new_keys
+        self._passphrase_key = passphrase_key
+        self._retired_keys.insert(0, old_keys)
+        try:
+            self._reseal_backups()
+        except (OSError, DiaryError) as exc:
+            raise DiaryError(
+                "The diary now opens only with the new keys, but some older backups could not "
+                f"be re-encrypted ({_reason(exc)}) and still open with the old ones, and the new "
+                "recovery key could not be shown: please try again to finish."
+            ) from exc
         return text
 
-    def _commit(self, fields: HeaderFields, db_bytes: bytes, check_disk: bool) -> None:
+    def _passphrase_key_for_rotation(
+        self, new_passphrase: str | None, kdf: KdfParams | None
+    ) -> PassphraseKey:
+        if new_passphrase is not None:
+            return PassphraseKey.derive(new_passphrase, kdf or calibrate_kdf())
+        if self._passphrase_key is None:
+            raise ValidationError(
+                "This diary was opened with the recovery key, so please choose a new "
+                "passphrase to go with the new keys.",
+                field="passphrase",
+            )
+        return self._passphrase_key
+
+    def _reseal_backups(self) -> None:
+        """Put every backup under the keys held now, or delete it if no retired key opens it.
+
+        Called right after a rotation's save, so no backup is on the (fresh) current key yet.
+        """
         keys = self._held_keys()
+        for backup in backups.list_backups(self.path):
+            data = backup.path.read_bytes()
+            try:
+                header = read_header(data)
+            except DiaryError:
+                os.unlink(backup.path)
+                continue
+            db_bytes = self._open_with_retired_keys(data, header)
+            if db_bytes is None:
+                os.unlink(backup.path)
+                continue
+            fields = replace(self._fields, generation=header.generation)
+            backups.reseal_backup(backup, db_bytes, keys, fields)
+
+    def _open_with_retired_keys(self, data: bytes, header: Header) -> bytes | None:
+        for keys in self._retired_keys:
+            try:
+                return open_payload(data, header, keys)
+            except DamagedFile:  # includes TamperedFile: another key, or damaged
+                continue
+        return None
+
+    def _commit(
+        self, fields: HeaderFields, db_bytes: bytes, check_disk: bool, keys: Keys | None = None
+    ) -> None:
+        """Save ``db_bytes`` as the next generation, sealed with ``keys`` (default: held)."""
+        keys = keys or self._held_keys()
         if check_disk:
             self._check_unchanged_on_disk()
         new_fields = fields.next_generation()
@@ -215,14 +338,24 @@ class DiaryFile:
     # ---- backups and closing -----------------------------------------------------------
 
     def read_backup(self, backup_id: str) -> bytes:
-        """The database bytes of one backup, decrypted with the data key held now."""
+        """The database bytes of one backup, decrypted with the data key held now (or one
+        rotated away from while open, for backups a failed rotation left behind)."""
         backup = backups.find_backup(self.path, backup_id)
         data = backup.path.read_bytes()
-        return open_payload(data, read_header(data), self._held_keys())
+        header = read_header(data)
+        try:
+            return open_payload(data, header, self._held_keys())
+        except DamagedFile:
+            found = self._open_with_retired_keys(data, header)
+            if found is None:
+                raise
+            return found
 
     def close(self) -> None:
-        """Drop the key and release the lock. Safe to call twice."""
+        """Drop the keys and release the lock. Safe to call twice."""
         self._keys = None
+        self._passphrase_key = None
+        self._retired_keys.clear()
         self._lock.release()
 
     def __enter__(self) -> DiaryFile:
@@ -247,3 +380,12 @@ def _read_with_stamp(path: Path) -> tuple[bytes, _DiskStamp]:
 
 def _stamp_of(stat: os.stat_result) -> _DiskStamp:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a backup could not be re-encrypted, in a few plain words."""
+    if isinstance(exc, OSError) and exc.errno:
+        return os.strerror(exc.errno).lower()
+    if isinstance(exc, SaveFailed):
+        return "a copy did not read back correctly"
+    return "a backup could not be read"
