@@ -86,3 +86,7 @@ class FolderReadOnly(SaveFailed):
 
 class NothingToUndo(DiaryError):
     exit_code = 2
+
+
+class RotationIncomplete(DiaryError):
+    """The diary was re-keyed, but some backups still open only with the old keys."""

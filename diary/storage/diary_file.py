@@ -26,6 +26,7 @@ from diary.domain.errors import (
     DamagedFile,
     DiaryError,
     NotFound,
+    RotationIncomplete,
     SaveFailed,
     ValidationError,
 )
@@ -233,7 +234,7 @@ class DiaryFile:
         try:
             self._reseal_backups()
         except (OSError, DiaryError) as exc:
-            raise DiaryError(
+            raise RotationIncomplete(
                 "The diary now opens only with the new keys, but some older backups could not "
                 f"be re-encrypted ({_reason(exc)}) and still open with the old ones, and the new "
                 "recovery key could not be shown: please try again to finish."
