@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import json
 import math
 import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +25,27 @@ from typing import NoReturn, TextIO, TypeAlias
 import platformdirs
 
 from diary import bootstrap
+from diary.domain.equivalence import (
+    DEFAULT_TABLE,
+    TABLES,
+    canonical_drug,
+    diazepam_equivalent,
+    get_table,
+)
 from diary.domain.errors import DamagedFile, DiaryError, NotFound, ValidationError
-from diary.domain.models import Form
+from diary.domain.models import ChangeKind, Form, RegimenChange, RegimenDose
 from diary.domain.records import DiaryRecords
+from diary.domain.taper import liquid
+from diary.domain.taper.history import daily_diazepam
+from diary.domain.taper.measurable import Product
+from diary.domain.taper.plans import PlanMethod, PlanSpec, PlanStep
+from diary.domain.taper.products import DEFAULT_SYRINGE_ML, SPLIT_WORDS, split_from_word
+from diary.domain.taper.regimen_text import EXAMPLE as REGIMEN_EXAMPLE
+from diary.domain.taper.regimen_text import parse_regimen
+from diary.domain.validation import check_regimen, describe_date
 from diary.services import demo, transfer
 from diary.services.diary_service import DiaryService
+from diary.services.planning import TaperStatus, preview_steps
 from diary.storage import atomic_write
 from diary.storage.backups import list_backups, restore_backup
 from diary.storage.keys import KdfParams
@@ -132,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_recover(commands)
     _add_backups(commands)
     _add_demo(commands)
+    _add_calc(commands)
+    _add_regimen(commands)
+    _add_plan(commands)
+    _add_cut(commands)
+    _add_reinstate(commands)
+    _add_status(commands)
     return parser
 
 
@@ -161,6 +184,16 @@ def _add_med(commands: _Commands) -> None:
     strength = add.add_mutually_exclusive_group()
     strength.add_argument("--strength-mg", type=_positive_number, metavar="X")
     strength.add_argument("--concentration-mg-ml", type=_positive_number, metavar="Y")
+    add.add_argument(
+        "--split", choices=list(SPLIT_WORDS), default="none", help="tablets: how they may be split"
+    )
+    add.add_argument(
+        "--syringe-ml",
+        type=_positive_number,
+        default=DEFAULT_SYRINGE_ML,
+        metavar="X",
+        help="liquids: the syringe's marks in mL (default 0.1)",
+    )
 
 
 def _add_dose(commands: _Commands) -> None:
@@ -434,7 +467,13 @@ def _init(args: argparse.Namespace, console: Console) -> int:
 def _med_add(args: argparse.Namespace, console: Console) -> int:
     with _unlocked(args, console) as service:
         changes = service.add_medication(
-            args.name, args.drug, Form(args.form), args.strength_mg, args.concentration_mg_ml
+            args.name,
+            args.drug,
+            Form(args.form),
+            args.strength_mg,
+            args.concentration_mg_ml,
+            split=split_from_word(args.split),
+            syringe_ml=args.syringe_ml,
         )
     console.say(f"Saved: {changes.label}.")
     return EXIT_OK
@@ -638,3 +677,700 @@ def _describe(records: DiaryRecords) -> str:
         (len(records.events), "event"),
     ]
     return ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in parts)
+
+
+# ---- taper toolkit: calculators, regimen, plans, cuts, reinstatements, status ------------
+
+_SPLIT_CHOICES = list(SPLIT_WORDS)
+_NO_ADVICE = (
+    "Self-reported record. These figures describe the diary; decisions about the dose belong "
+    "with you and your prescriber."
+)
+
+
+def _add_calc(commands: _Commands) -> None:
+    calc = _command(commands, "calc", "calculators that need no diary", _missing_subcommand)
+    sub = calc.add_subparsers(
+        dest="calc_command", metavar="{equivalent,liquid}", parser_class=_Parser
+    )
+    equivalent = _command(sub, "equivalent", "an amount of a drug in mg diazepam", _calc_equivalent)
+    equivalent.add_argument("drug", metavar="DRUG")
+    equivalent.add_argument("mg", type=_positive_number, metavar="MG")
+    _table_option(equivalent)
+    _json_option(equivalent)
+    liquid = _command(sub, "liquid", "a suspension made from tablets", _calc_liquid)
+    liquid.add_argument("--tablet-mg", required=True, type=_positive_number, metavar="S")
+    liquid.add_argument("--tablets", required=True, type=_positive_number, metavar="N")
+    liquid.add_argument("--volume-ml", required=True, type=_positive_number, metavar="V")
+    amount = liquid.add_mutually_exclusive_group()
+    amount.add_argument(
+        "--remove-ml", type=_number, metavar="R", help="mL taken out and thrown away"
+    )
+    amount.add_argument("--target-mg", type=_number, metavar="D", help="the dose wanted")
+    liquid.add_argument(
+        "--syringe-ml",
+        type=_positive_number,
+        default=DEFAULT_SYRINGE_ML,
+        metavar="X",
+        help="the syringe's marks, for --target-mg (default 0.1)",
+    )
+    liquid.add_argument(
+        "--series",
+        action="store_true",
+        help="the 'remove k mL on day k' series, with each day's cut",
+    )
+    liquid.add_argument(
+        "--step-ml",
+        type=_positive_number,
+        default=1.0,
+        metavar="K",
+        help="for --series (default 1)",
+    )
+    _json_option(liquid)
+
+
+def _add_regimen(commands: _Commands) -> None:
+    regimen = _command(commands, "regimen", "the regimen: what you take when", _missing_subcommand)
+    sub = regimen.add_subparsers(
+        dest="regimen_command", metavar="{set,show,history}", parser_class=_Parser
+    )
+    set_cmd = _command(sub, "set", "record the whole regimen in force from a date", _regimen_set)
+    set_cmd.add_argument("regimen", metavar="REGIMEN", help=f'e.g. "{REGIMEN_EXAMPLE}"')
+    set_cmd.add_argument("--date", type=_date, metavar="D", help="default today")
+    set_cmd.add_argument(
+        "--kind", choices=[k.value for k in ChangeKind], default=ChangeKind.START.value
+    )
+    set_cmd.add_argument("--reason", default="", metavar="TEXT")
+    set_cmd.add_argument("--prescriber-involved", action="store_true")
+    show = _command(sub, "show", "the regimen in force on a date", _regimen_show)
+    show.add_argument("--date", type=_date, metavar="D", help="default today")
+    _json_option(show)
+    history = _command(sub, "history", "every regimen change and hold", _regimen_history)
+    _json_option(history)
+
+
+def _add_plan(commands: _Commands) -> None:
+    plan = _command(commands, "plan", "taper plans: steps you control", _missing_subcommand)
+    sub = plan.add_subparsers(
+        dest="plan_command", metavar="{preview,create,show,apply-next}", parser_class=_Parser
+    )
+    preview = _command(sub, "preview", "show a plan without a diary", _plan_preview)
+    preview.add_argument(
+        "--regimen", required=True, metavar="REGIMEN", help=f'e.g. "{REGIMEN_EXAMPLE}"'
+    )
+    _plan_options(preview)
+    _table_option(preview)
+    products = preview.add_argument_group("products on hand (of the drug being tapered)")
+    products.add_argument(
+        "--tablets", type=_strengths, default=(), metavar='"2,5"', help="tablet strengths in mg"
+    )
+    products.add_argument("--split", choices=_SPLIT_CHOICES, default="none")
+    products.add_argument("--liquid-mg-ml", type=_positive_number, metavar="C")
+    products.add_argument(
+        "--syringe-ml", type=_positive_number, default=DEFAULT_SYRINGE_ML, metavar="X"
+    )
+    _json_option(preview)
+    create = _command(
+        sub, "create", "store a plan from today's regimen and your medications", _plan_create
+    )
+    _plan_options(create)
+    show = _command(sub, "show", "the active plan, with holds counted", _plan_show)
+    _json_option(show)
+    apply = _command(
+        sub, "apply-next", "turn the next step into a regimen change", _plan_apply_next
+    )
+    apply.add_argument("--date", type=_date, metavar="D", help="default today")
+
+
+def _plan_options(parser: _Parser) -> None:
+    parser.add_argument("--crossover-to", metavar="DRUG", help="cross over to this drug first")
+    parser.add_argument(
+        "--stage-days",
+        type=_day_count,
+        metavar="N",
+        help="days per crossover stage (default: the interval)",
+    )
+    parser.add_argument("--method", required=True, choices=[m.value for m in PlanMethod])
+    parser.add_argument("--percent", type=_number, metavar="P", help="percent: of the latest dose")
+    parser.add_argument("--step-mg", type=_number, metavar="X", help="step: mg per step")
+    parser.add_argument(
+        "--steps",
+        type=_amounts,
+        default=(),
+        metavar='"a;b;c"',
+        help="custom: daily mg, ending in 0",
+    )
+    parser.add_argument(
+        "--final-step-mg",
+        type=_number,
+        metavar="F",
+        help="percent: below this daily amount the next step is 0 mg (your choice)",
+    )
+    parser.add_argument("--interval-days", required=True, type=int, metavar="N")
+    parser.add_argument("--start", type=_date, metavar="YYYY-MM-DD", help="default today")
+
+
+def _add_cut(commands: _Commands) -> None:
+    cut = _command(commands, "cut", "record a cut of one dose time", _cut)
+    _dose_change_options(cut)
+    cut.add_argument("--reason", default="", metavar="TEXT")
+
+
+def _add_reinstate(commands: _Commands) -> None:
+    reinstate = _command(commands, "reinstate", "record a reinstatement (updose)", _reinstate)
+    _dose_change_options(reinstate)
+    reinstate.add_argument("--reason", required=True, metavar="TEXT")
+    reinstate.add_argument("--prescriber-involved", action="store_true")
+    reinstate.add_argument(
+        "--rebase-hold-days",
+        type=int,
+        metavar="N",
+        help="re-base the active plan on the new dose, after a stabilising hold of N days",
+    )
+
+
+def _dose_change_options(parser: _Parser) -> None:
+    parser.add_argument("--med", required=True, metavar="NAME", help="the medication's name")
+    parser.add_argument("--to-mg", required=True, type=_number, metavar="X")
+    parser.add_argument("--time", type=_time_of_day, metavar="HH:MM", help="which dose time")
+    parser.add_argument("--date", type=_date, metavar="D", help="default today")
+
+
+def _add_status(commands: _Commands) -> None:
+    status = _command(
+        commands, "status", "regimen, DZ-eq, rate figures, hold, warnings, plan", _status
+    )
+    _json_option(status)
+
+
+def _table_option(parser: _Parser) -> None:
+    parser.add_argument("--table", choices=list(TABLES), default=DEFAULT_TABLE)
+
+
+def _json_option(parser: _Parser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _strengths(text: str) -> tuple[float, ...]:
+    return tuple(_positive_number(part.strip()) for part in text.split(",") if part.strip())
+
+
+def _amounts(text: str) -> tuple[float, ...]:
+    return tuple(_number(part.strip()) for part in text.split(";") if part.strip())
+
+
+def _time_of_day(text: str) -> dt.time:
+    try:
+        return dt.datetime.strptime(text.strip(), "%H:%M").time()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a time of day like 08:00") from None
+
+
+# ---- taper commands ----------------------------------------------------------------------
+
+
+def _calc_equivalent(args: argparse.Namespace, console: Console) -> int:
+    drug = canonical_drug(args.drug)
+    table = get_table(args.table)
+    mg = diazepam_equivalent(drug, args.mg, table)
+    if args.json:
+        _say_json(console, {"drug": drug, "mg": args.mg, "table": table.name, "diazepam_mg": mg})
+    else:
+        console.say(f"{args.mg:g} mg {drug} ≈ {mg:.4g} mg diazepam ({table.title} table).")
+    return EXIT_OK
+
+
+def _calc_liquid(args: argparse.Namespace, console: Console) -> int:
+    concentration = liquid.suspension_concentration(args.tablet_mg, args.tablets, args.volume_ml)
+    note = ""
+    if args.target_mg is not None:
+        measured = liquid.round_to_syringe(args.target_mg, concentration, args.syringe_ml)
+        dose_mg, volume_ml = measured.mg, measured.ml
+        note = (
+            f"{args.target_mg:g} mg is {measured.ideal_ml:.4g} mL; "
+            f"the syringe measures {volume_ml:g} mL."
+        )
+    elif args.remove_ml is not None:
+        dose_mg = liquid.dose_after_removing(
+            args.tablet_mg, args.volume_ml, args.remove_ml, args.tablets
+        )
+        volume_ml = args.volume_ml - args.remove_ml
+    else:
+        dose_mg, volume_ml = concentration * args.volume_ml, args.volume_ml
+    series = (
+        liquid.remove_k_ml_series(args.tablet_mg, args.volume_ml, args.step_ml, args.tablets)
+        if args.series
+        else []
+    )
+    if args.json:
+        result: dict[str, object] = {
+            "concentration_mg_per_ml": concentration,
+            "dose_mg": dose_mg,
+            "volume_ml": volume_ml,
+        }
+        if args.series:
+            result["series"] = [
+                {
+                    "day": d.day,
+                    "removed_ml": d.removed_ml,
+                    "dose_mg": d.dose_mg,
+                    "cut_percent": d.cut_percent,
+                }
+                for d in series
+            ]
+        _say_json(console, result)
+        return EXIT_OK
+    console.say(f"Concentration: {concentration:.4g} mg per mL")
+    console.say(f"Dose: {dose_mg:.4g} mg in {volume_ml:g} mL")
+    if note:
+        console.say(note)
+    if series:
+        console.say()
+        console.say(
+            f"Remove {args.step_ml:g} mL more each day. The dose falls in a straight line, "
+            "so the last days are large cuts:"
+        )
+        rows = [
+            [
+                str(d.day),
+                f"{d.removed_ml:g}",
+                f"{d.dose_mg:.3g}",
+                "" if d.cut_percent is None else f"{d.cut_percent:.1f}%",
+            ]
+            for d in series
+        ]
+        _table(console, ["Day", "Removed mL", "Dose mg", "Cut"], rows)
+    console.say()
+    console.say(liquid.SHAKE_NOTE)
+    return EXIT_OK
+
+
+def _plan_spec(args: argparse.Namespace) -> PlanSpec:
+    return PlanSpec(
+        method=PlanMethod(args.method),
+        interval_days=args.interval_days,
+        start=args.start or dt.date.today(),
+        percent=args.percent,
+        step_mg=args.step_mg,
+        custom_mg=args.steps,
+        final_step_mg=args.final_step_mg,
+    )
+
+
+def _plan_preview(args: argparse.Namespace, console: Console) -> int:
+    current = check_regimen(parse_regimen(args.regimen))
+    table = get_table(args.table)
+    drug = canonical_drug(args.crossover_to) if args.crossover_to else current[0].drug
+    products = []
+    if args.tablets or args.liquid_mg_ml is not None:
+        products.append(
+            Product(
+                drug, args.tablets, split_from_word(args.split), args.liquid_mg_ml, args.syringe_ml
+            )
+        )
+    steps = preview_steps(
+        current, _plan_spec(args), products, table.name, None, args.crossover_to, args.stage_days
+    )
+    now = daily_diazepam(current, table.name)
+    if args.json:
+        _say_json(console, {"table": table.name, "steps": [_step_json(s) for s in steps]})
+    else:
+        _print_plan(console, table.title, current, now, steps, [None] * len(steps))
+    return EXIT_OK
+
+
+def _plan_create(args: argparse.Namespace, console: Console) -> int:
+    with _unlocked(args, console) as service:
+        changes = service.create_plan(_plan_spec(args), args.crossover_to, args.stage_days)
+        summary = service.plan_summary()
+        regimen = service.regimen_on(dt.date.today())
+        table = get_table(service.equivalence_table())
+    console.say(f"Saved: {changes.label}. The plan never applies itself; use 'plan apply-next'.")
+    if summary is not None and regimen is not None:
+        now = daily_diazepam(regimen.doses, table.name, None)
+        _print_plan(
+            console, table.title, regimen.doses, now, summary.schedule, summary.plan.applied
+        )
+    return EXIT_OK
+
+
+def _plan_show(args: argparse.Namespace, console: Console) -> int:
+    with _unlocked(args, console) as service:
+        summary = service.plan_summary()
+        table = get_table(service.equivalence_table())
+        regimen = service.regimen_on(dt.date.today())
+    if summary is None:
+        raise NotFound("There is no active plan; make one with 'plan create'.")
+    if args.json:
+        steps = [
+            {**_step_json(step), "applied_on": None if day is None else day.isoformat()}
+            for step, day in zip(summary.schedule, summary.plan.applied, strict=True)
+        ]
+        end = summary.projected_end
+        _say_json(
+            console,
+            {"table": summary.plan.table, "steps": steps, "projected_end": end and end.isoformat()},
+        )
+        return EXIT_OK
+    doses = () if regimen is None else regimen.doses
+    now = daily_diazepam(doses, summary.plan.table)
+    _print_plan(console, table.title, doses, now, summary.schedule, summary.plan.applied)
+    if summary.projected_end is not None:
+        console.say(f"Projected end, holds counted: {describe_date(summary.projected_end)}.")
+    return EXIT_OK
+
+
+def _plan_apply_next(args: argparse.Namespace, console: Console) -> int:
+    with _unlocked(args, console) as service:
+        changes = service.apply_next_step(args.date)
+    console.say(f"Saved: {changes.label}.")
+    return EXIT_OK
+
+
+def _regimen_set(args: argparse.Namespace, console: Console) -> int:
+    doses = parse_regimen(args.regimen)
+    with _unlocked(args, console) as service:
+        changes = service.set_regimen(
+            doses,
+            args.date or dt.date.today(),
+            ChangeKind(args.kind),
+            args.reason,
+            args.prescriber_involved,
+        )
+    console.say(f"Saved: {changes.label}.")
+    return EXIT_OK
+
+
+def _regimen_show(args: argparse.Namespace, console: Console) -> int:
+    day = args.date or dt.date.today()
+    with _unlocked(args, console) as service:
+        regimen = service.regimen_on(day)
+        table = get_table(service.equivalence_table())
+        dz = (
+            []
+            if regimen is None
+            else [service.diazepam_equivalent(d.drug, d.mg) for d in regimen.doses]
+        )
+    if regimen is None:
+        raise NotFound(f"There is no regimen recorded on {describe_date(day)}.")
+    if args.json:
+        _say_json(console, {**_regimen_json(regimen, dz), "table": table.name})
+        return EXIT_OK
+    console.say(
+        f"Regimen in force on {describe_date(day)} "
+        f"(since {describe_date(regimen.date)}, {regimen.kind.value}):"
+    )
+    rows = [
+        [f"{d.time:%H:%M}", d.drug, f"{d.mg:g} mg", f"{mg:.3g} mg"]
+        for d, mg in zip(regimen.doses, dz, strict=True)
+    ]
+    _table(console, ["Time", "Drug", "Amount", "DZ-eq"], rows)
+    console.say(f"Total: {sum(dz):.3g} mg diazepam-equivalent a day ({table.title} table).")
+    return EXIT_OK
+
+
+def _regimen_history(args: argparse.Namespace, console: Console) -> int:
+    with _unlocked(args, console) as service:
+        entries = service.regimen_timeline()
+        table = get_table(service.equivalence_table())
+    if args.json:
+        _say_json(
+            console,
+            {
+                "table": table.name,
+                "changes": [
+                    {
+                        "date": e.date.isoformat(),
+                        "kind": e.kind,
+                        "diazepam_mg": e.dz_total,
+                        "text": e.text,
+                    }
+                    for e in entries
+                ],
+            },
+        )
+        return EXIT_OK
+    rows = [
+        [e.date.isoformat(), e.kind, "" if e.dz_total is None else f"{e.dz_total:.3g}", e.text]
+        for e in entries
+    ]
+    _table(console, ["Date", "Kind", "DZ-eq/day", "What"], rows)
+    console.say(f"DZ-eq by the {table.title} table.")
+    return EXIT_OK
+
+
+def _cut(args: argparse.Namespace, console: Console) -> int:
+    with _unlocked(args, console) as service:
+        changes = service.record_cut(args.med, args.to_mg, args.time, args.date, args.reason)
+    console.say(f"Saved: {changes.label}.")
+    return EXIT_OK
+
+
+def _reinstate(args: argparse.Namespace, console: Console) -> int:
+    with _unlocked(args, console) as service:
+        changes = service.reinstate(
+            args.med,
+            args.to_mg,
+            args.reason,
+            args.time,
+            args.date,
+            args.prescriber_involved,
+            args.rebase_hold_days,
+        )
+    console.say(f"Saved: {changes.label}.")
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace, console: Console) -> int:
+    with _unlocked(args, console) as service:
+        status = service.status()
+    if args.json:
+        _say_json(console, _status_json(status))
+    else:
+        _print_status(console, status)
+    return EXIT_OK
+
+
+# ---- taper output ------------------------------------------------------------------------
+
+
+def _say_json(console: Console, value: object) -> None:
+    console.say(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _table(console: Console, header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        console.say(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+def _step_json(step: PlanStep) -> dict[str, object]:
+    return {
+        "start": step.start.isoformat(),
+        "kind": step.kind.value,
+        "doses": [
+            {
+                "drug": d.drug,
+                "mg": d.mg,
+                "time": f"{d.time:%H:%M}",
+                "ideal_mg": d.ideal_mg,
+                "ml": d.ml,
+                "how": d.how,
+            }
+            for d in step.doses
+        ],
+        "diazepam_mg": step.diazepam_mg,
+    }
+
+
+def _dose_cell(drug: str, mg: float, ml: float | None, how: str) -> str:
+    """ "diazepam 8.1 mg (incl. 0.1 mL)" when tablets are topped up with a liquid."""
+    cell = f"{drug} {mg:g} mg"
+    if ml is None:
+        return cell
+    return f"{cell} (incl. {ml:g} mL)" if "×" in how else f"{cell} ({ml:g} mL)"
+
+
+def _print_plan(
+    console: Console,
+    table_title: str,
+    current: Sequence[RegimenDose],
+    now_mg: float,
+    steps: Sequence[PlanStep],
+    applied: Sequence[dt.date | None],
+) -> None:
+    times = sorted({d.time for d in current} | {d.time for s in steps for d in s.doses})
+    header = ["Step", "Starts", "Kind", *[f"{t:%H:%M}" for t in times], "DZ-eq/day", "Change"]
+    rows = [["now", "", "", *[_cell_at(current, t) for t in times], f"{now_mg:.3g} mg", ""]]
+    before = now_mg
+    for number, (step, day) in enumerate(zip(steps, applied, strict=True), start=1):
+        cells = [
+            ", ".join(_dose_cell(d.drug, d.mg, d.ml, d.how) for d in step.doses if d.time == t)
+            or "-"
+            for t in times
+        ]
+        cut = (before - step.diazepam_mg) / before * 100 if before else 0.0
+        kind = step.kind.value + (" (applied)" if day is not None else "")
+        rows.append(
+            [
+                str(number),
+                step.start.isoformat(),
+                kind,
+                *cells,
+                f"{step.diazepam_mg:.3g} mg",
+                "0%" if abs(cut) < 0.05 else f"{-cut:+.1f}%",
+            ]
+        )
+        before = step.diazepam_mg
+    _table(console, header, rows)
+    console.say(
+        f"DZ-eq by the {table_title} table; Change is of the daily dose just before the step."
+    )
+    if any(d.ml is not None for s in steps for d in s.doses):
+        console.say(liquid.SHAKE_NOTE)
+
+
+def _cell_at(doses: Sequence[RegimenDose], time: dt.time) -> str:
+    return ", ".join(f"{d.drug} {d.mg:g} mg" for d in doses if d.time == time) or "-"
+
+
+def _regimen_json(regimen: RegimenChange, dz: Sequence[float]) -> dict[str, object]:
+    return {
+        "date": regimen.date.isoformat(),
+        "kind": regimen.kind.value,
+        "doses": [
+            {"drug": d.drug, "mg": d.mg, "time": f"{d.time:%H:%M}", "diazepam_mg": mg}
+            for d, mg in zip(regimen.doses, dz, strict=True)
+        ],
+        "diazepam_mg": sum(dz),
+    }
+
+
+def _status_json(status: TaperStatus) -> dict[str, object]:
+    figures = status.figures
+    plan = status.plan
+    hold = status.active_hold
+    return {
+        "date": status.today.isoformat(),
+        "table": status.table,
+        "regimen": None
+        if status.regimen is None
+        else _regimen_json(status.regimen, status.dz_by_dose),
+        "diazepam_mg": {"total": status.dz_total, "by_drug": status.dz_by_drug},
+        "figures": {
+            "start_mg": figures.start_mg,
+            "current_mg": figures.current_mg,
+            "percent_reduced": figures.percent_reduced,
+            "taper_start": figures.taper_start and figures.taper_start.isoformat(),
+            "days_on_taper": figures.days_on_taper,
+            "mg_per_month": figures.mg_per_month,
+            "percent_per_month": figures.percent_per_month,
+            "cuts": figures.cuts,
+            "reinstatements": figures.reinstatements,
+            "holds": figures.holds,
+            "hold_days": figures.hold_days,
+            "reduced_percent_14_days": figures.reduced_percent.get(14),
+            "reduced_percent_28_days": figures.reduced_percent.get(28),
+            "stop_restart_cycles": figures.stop_restart_cycles,
+            "projected_end": figures.projected_end and figures.projected_end.isoformat(),
+        },
+        "active_hold": None
+        if hold is None
+        else {
+            "start": hold.start.isoformat(),
+            "end": hold.end and hold.end.isoformat(),
+            "reason": hold.reason,
+        },
+        "warnings": [
+            {
+                "level": w.level.value,
+                "date": w.date.isoformat(),
+                "message": w.message,
+                "source": w.source,
+            }
+            for w in status.warnings
+        ],
+        "plan": None
+        if plan is None
+        else {
+            "steps_left": plan.steps_left,
+            "next_step": None if plan.next_step is None else _step_json(plan.next_step),
+            "projected_end": plan.projected_end and plan.projected_end.isoformat(),
+        },
+    }
+
+
+def _print_status(console: Console, status: TaperStatus) -> None:
+    say = console.say
+    say(
+        f"Status on {describe_date(status.today)}; diazepam equivalents (DZ-eq) by the "
+        f"{status.table_title} table."
+    )
+    say()
+    if status.regimen is None:
+        say("No regimen is recorded yet.")
+    else:
+        regimen = status.regimen
+        say(f"Regimen in force since {describe_date(regimen.date)} ({regimen.kind.value}):")
+        rows = [
+            [f"{d.time:%H:%M}", d.drug, f"{d.mg:g} mg", f"{mg:.3g} mg"]
+            for d, mg in zip(regimen.doses, status.dz_by_dose, strict=True)
+        ]
+        _table(console, ["Time", "Drug", "Amount", "DZ-eq"], rows)
+        by_drug = ", ".join(f"{drug} {mg:.3g} mg" for drug, mg in status.dz_by_drug.items())
+        say(f"Total: {status.dz_total or 0:.3g} mg DZ-eq a day ({by_drug or 'nothing'}).")
+    say()
+    f = status.figures
+    say("Taper figures:")
+    lines = [
+        ("Start", _mg(f.start_mg)),
+        ("Now", _mg(f.current_mg)),
+        ("Reduced", _percent(f.percent_reduced) + " of the start"),
+        (
+            "On taper since",
+            "-"
+            if f.taper_start is None
+            else f"{describe_date(f.taper_start)} ({f.days_on_taper} days)",
+        ),
+        (
+            "Average a month",
+            f"{_mg(f.mg_per_month)} ({_percent(f.percent_per_month)} of the start)",
+        ),
+        ("Reduced, last 14 days", _percent(f.reduced_percent.get(14))),
+        ("Reduced, last 28 days", _percent(f.reduced_percent.get(28))),
+        ("Cuts", str(f.cuts)),
+        ("Reinstatements", str(f.reinstatements)),
+        ("Holds", f"{f.holds} ({f.hold_days} days in all)"),
+        ("Stop/restart cycles", str(f.stop_restart_cycles)),
+        (
+            "Plan ends (holds counted)",
+            "-" if f.projected_end is None else describe_date(f.projected_end),
+        ),
+    ]
+    width = max(len(name) for name, _ in lines)
+    for name, value in lines:
+        say(f"  {name:<{width}}  {value}")
+    say()
+    hold = status.active_hold
+    if hold is None:
+        say("Hold: none going on.")
+    else:
+        until = "still going on" if hold.end is None else f"until {describe_date(hold.end)}"
+        say(
+            f"Hold: since {describe_date(hold.start)}, {until}"
+            + (f" ({hold.reason})." if hold.reason else ".")
+        )
+    plan = status.plan
+    if plan is None:
+        say("Plan: none active.")
+    elif plan.next_step is None:
+        say("Plan: every step is applied.")
+    else:
+        step = plan.next_step
+        doses = (
+            ", ".join(f"{d.drug} {d.mg:g} mg at {d.time:%H:%M}" for d in step.doses) or "nothing"
+        )
+        say(
+            f"Plan: next step on {describe_date(step.start)}: {doses} "
+            f"({step.diazepam_mg:.3g} mg DZ-eq); {plan.steps_left} steps left."
+        )
+    say()
+    if status.warnings:
+        say("Warnings:")
+        for warning in status.warnings:
+            say(f"  [{warning.level.value}] {warning.message}")
+            say(f"      Source: {warning.source}.")
+    else:
+        say("Warnings: none.")
+    say()
+    say(_NO_ADVICE)
+
+
+def _mg(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3g} mg"
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
@@ -49,6 +50,31 @@ from diary.domain.models import (
 )
 from diary.domain.names import find_name, not_found, resolve_name
 from diary.domain.records import DiaryRecords
+from diary.domain.taper.history import DayDose, daily_diazepam_series, diazepam_by_drug
+from diary.domain.taper.measurable import Product, cannot_measure, is_measurable
+from diary.domain.taper.plan_record import PlanRecord, PlanStatus, scheduled_steps
+from diary.domain.taper.plans import (
+    NEVER_INCREASES,
+    PlanSpec,
+    PlanStep,
+    StepKind,
+    plan_end,
+    rebase,
+)
+from diary.domain.taper.products import (
+    DEFAULT_SYRINGE_ML,
+    Handling,
+    check_handling,
+    products_from,
+)
+from diary.domain.taper.rates import dz_timeline, taper_figures
+from diary.domain.taper.warnings import (
+    SHORT_TAPER,
+    TaperWarning,
+    Thresholds,
+    cut_warnings,
+    plan_warnings,
+)
 from diary.domain.validation import (
     check_day_not_far_future,
     check_hold_dates,
@@ -59,6 +85,14 @@ from diary.domain.validation import (
     check_severity,
     clean_name,
     describe_date,
+)
+from diary.services.day_edits import cleared_checkin, describe_cleared, edited_dose
+from diary.services.planning import (
+    PlanSummary,
+    TaperStatus,
+    TimelineEntry,
+    preview_steps,
+    timeline,
 )
 from diary.services.ports import DiaryRecordsPort, DiaryStore
 from diary.services.undo import UndoHistory
@@ -175,10 +209,15 @@ class DiaryService:
         form: Form = Form.TABLET,
         strength_mg: float | None = None,
         concentration_mg_ml: float | None = None,
+        split: int = 1,
+        syringe_ml: float = DEFAULT_SYRINGE_ML,
     ) -> Changes:
+        """``split``: 1 whole tablets only, 2 halves, 4 quarters; ``syringe_ml``: the marks of
+        the syringe a liquid is measured with."""
         med = check_medication(
             Medication(name, drug, _enum(Form, form, "form"), strength_mg, concentration_mg_ml)
         )
+        handling = check_handling(med, Handling(split, syringe_ml))
         if self._records.medication(med.name) is not None:
             raise ValidationError(
                 f'You already have a medication called "{med.name}".', field="name"
@@ -186,7 +225,16 @@ class DiaryService:
         label = f"add medication {med.name}"
         with self._change(label):
             self._records.add_medication(med)
+            self._records.set_medication_handling(med.name, handling)
         return Changes(label, medications=True)
+
+    def medication_handling(self) -> dict[str, Handling]:
+        """How finely each medication can be taken (tablet splitting, syringe marks)."""
+        return self._records.medication_handling()
+
+    def products(self) -> list[Product]:
+        """What the person's medications can measure, for plans and cuts."""
+        return products_from(self._records.medications(), self._records.medication_handling())
 
     def medications(self) -> list[Medication]:
         return self._records.medications()
@@ -419,6 +467,345 @@ class DiaryService:
             drug, mg, self.equivalence_table(), self._records.equivalence_overrides()
         )
 
+    # ---- taper: cuts, reinstatements, plans, figures ---------------------------------
+    def warning_thresholds(self) -> Thresholds:
+        return Thresholds.from_settings(self._records.settings())
+
+    def set_warning_thresholds(self, thresholds: Thresholds) -> Changes:
+        label = "change the warning thresholds"
+        with self._change(label):
+            for key, value in thresholds.as_settings().items():
+                self._records.put_setting(key, value)
+        return Changes(label, settings=True)
+
+    def record_cut(
+        self,
+        medication: str,
+        to_mg: float,
+        time: dt.time | None = None,
+        date: dt.date | None = None,
+        reason: str = "",
+    ) -> Changes:
+        """Lower one dose time of ``medication`` to ``to_mg`` (0 removes it) from ``date``."""
+        return self._change_one_dose(
+            ChangeKind.CUT, medication, to_mg, time, date, reason, prescriber_involved=False
+        )
+
+    def reinstate(
+        self,
+        medication: str,
+        to_mg: float,
+        reason: str,
+        time: dt.time | None = None,
+        date: dt.date | None = None,
+        prescriber_involved: bool = False,
+        rebase_hold_days: int | None = None,
+    ) -> Changes:
+        """Record an updose of one dose time. With ``rebase_hold_days`` the active plan is
+        replaced by the same method from the new dose, its first step after a stabilising
+        hold of that many days (recorded as a hold when more than 0)."""
+        if not reason.strip():
+            raise ValidationError("Please give a reason for the reinstatement.", field="reason")
+        with self.batch("record a reinstatement"):
+            changes = self._change_one_dose(
+                ChangeKind.UPDOSE, medication, to_mg, time, date, reason, prescriber_involved
+            )
+            if rebase_hold_days is not None:
+                self._rebase_plan(date or self._today(), rebase_hold_days)
+                return Changes(changes.label, regimen=True, holds=True)
+        return changes
+
+    def preview_plan(
+        self, spec: PlanSpec, crossover_to: str | None = None, stage_days: int | None = None
+    ) -> list[PlanStep]:
+        """The steps a plan would have, from today's regimen and the diary's products."""
+        current = self._regimen_in_force(self._today())
+        return preview_steps(
+            current.doses,
+            spec,
+            self.products(),
+            self.equivalence_table(),
+            self._records.equivalence_overrides(),
+            crossover_to,
+            stage_days,
+        )
+
+    def create_plan(
+        self, spec: PlanSpec, crossover_to: str | None = None, stage_days: int | None = None
+    ) -> Changes:
+        """Store a plan from today's regimen; it replaces the active plan, if any. Its steps
+        are kept as computed now. A plan never applies itself (see ``apply_next_step``)."""
+        steps = self.preview_plan(spec, crossover_to, stage_days)
+        record = PlanRecord(
+            spec=spec,
+            table=self.equivalence_table(),
+            created=self._today(),
+            steps=tuple(steps),
+            applied=(None,) * len(steps),
+            crossover_to=None if crossover_to is None else canonical_drug(crossover_to),
+            stage_days=None if crossover_to is None else stage_days or spec.interval_days,
+        )
+        label = f"make a plan of {len(steps)} steps"
+        with self._change(label):
+            self._replace_active_plan(record)
+        return Changes(label, settings=True)
+
+    def plan_summary(self) -> PlanSummary | None:
+        """The active plan with its dates as they stand today (holds counted)."""
+        plan = self._records.active_plan()
+        if plan is None:
+            return None
+        schedule = scheduled_steps(plan, self._records.holds(), self._today())
+        index = plan.next_index()
+        return PlanSummary(
+            plan=plan,
+            schedule=tuple(schedule),
+            next_step=None if index is None else schedule[index],
+            steps_left=sum(1 for day in plan.applied if day is None),
+            projected_end=plan_end(schedule),
+        )
+
+    def apply_next_step(self, date: dt.date | None = None) -> Changes:
+        """Turn the plan's next step into a regimen change from ``date`` (default today)."""
+        summary = self.plan_summary()
+        if summary is None or summary.plan.id is None:
+            raise ValidationError("There is no active plan.", field="plan")
+        plan, step = summary.plan, summary.next_step
+        plan_id, index = summary.plan.id, plan.next_index()
+        if step is None or index is None:
+            raise ValidationError("Every step of the plan is already applied.", field="plan")
+        day = date or self._today()
+        check_day_not_far_future(day, self._today(), "A plan step")
+        self._check_not_an_increase(step, day, plan.table)
+        kind = ChangeKind.CROSSOVER if step.kind is StepKind.CROSSOVER else ChangeKind.CUT
+        doses = tuple(self._with_stored_medication(d) for d in check_regimen(step.regimen()))
+        reason = f"Step {index + 1} of {len(plan.steps)} of the plan"
+        label = f"apply step {index + 1} of the plan on {describe_date(day)}"
+        with self._change(label):
+            self._records.put_regimen(RegimenChange(day, kind, doses, reason))
+            self._records.set_step_applied(plan_id, index, day)
+            if index == len(plan.steps) - 1:
+                self._records.set_plan_status(plan_id, PlanStatus.FINISHED)
+        return Changes(label, regimen=True, settings=True)
+
+    def daily_dz_series(self, start: dt.date, end: dt.date) -> list[DayDose]:
+        """The regimen's daily DZ-eq for each day, by the diary's table, for charts."""
+        return daily_diazepam_series(
+            self._records.regimen_history(),
+            start,
+            end,
+            self.equivalence_table(),
+            self._records.equivalence_overrides(),
+        )
+
+    def regimen_timeline(self) -> list[TimelineEntry]:
+        """Regimen changes (start, cut, updose, crossover) and hold starts and ends."""
+        return timeline(
+            self._records.regimen_history(),
+            self._records.holds(),
+            self.equivalence_table(),
+            self._records.equivalence_overrides(),
+        )
+
+    def status(self, today: dt.date | None = None) -> TaperStatus:
+        """Today's regimen in DZ-eq, the rate figures, an active hold, warnings and the plan."""
+        day = today or self._today()
+        table = get_table(self.equivalence_table())
+        overrides = self._records.equivalence_overrides()
+        changes = self._records.regimen_history()
+        holds = self._records.holds()
+        regimen = self._records.regimen_on(day)
+        doses = () if regimen is None else regimen.doses
+        by_dose = tuple(diazepam_equivalent(d.drug, d.mg, table, overrides) for d in doses)
+        by_drug = diazepam_by_drug(doses, table.name, overrides)
+        total = None if regimen is None else sum(by_drug.values())
+        plan = self.plan_summary()
+        figures = taper_figures(
+            changes, holds, day, table.name, overrides, None if plan is None else plan.projected_end
+        )
+        return TaperStatus(
+            today=day,
+            table=table.name,
+            table_title=table.title,
+            regimen=regimen,
+            dz_by_dose=by_dose,
+            dz_by_drug=by_drug,
+            dz_total=total,
+            figures=figures,
+            active_hold=next((h for h in holds if h.covers(day)), None),
+            warnings=tuple(self._warnings(changes, day, table.title, total, plan)),
+            plan=plan,
+        )
+
+    def _warnings(
+        self,
+        changes: Sequence[RegimenChange],
+        day: dt.date,
+        table_title: str,
+        total: float | None,
+        plan: PlanSummary | None,
+    ) -> list[TaperWarning]:
+        """Recorded changes of the last warning window, and the plan's steps still to come."""
+        thresholds = self.warning_thresholds()
+        overrides = self._records.equivalence_overrides()
+        points = dz_timeline(changes, self.equivalence_table(), overrides)
+        since = day - dt.timedelta(days=thresholds.window_days)
+        found = cut_warnings(points, table_title, thresholds, since=since)
+        if plan is not None and total is not None:
+            pending = [
+                step
+                for step, applied in zip(plan.schedule, plan.plan.applied, strict=True)
+                if applied is None
+            ]
+            first = changes[0].date if changes else None
+            # The plan's length and its next step; the plan's own table shows every step.
+            found += [
+                warning
+                for warning in plan_warnings(total, day, pending, table_title, first, thresholds)
+                if warning.source == SHORT_TAPER or warning.date == pending[0].start
+            ]
+        return found
+
+    def _change_one_dose(
+        self,
+        kind: ChangeKind,
+        medication: str,
+        to_mg: float,
+        time: dt.time | None,
+        date: dt.date | None,
+        reason: str,
+        prescriber_involved: bool,
+    ) -> Changes:
+        med = self._medication(medication)
+        day = date or self._today()
+        check_day_not_far_future(day, self._today(), "A regimen change")
+        current = self._regimen_in_force(day)
+        dose = self._dose_to_change(current, med, time, kind)
+        from_mg = 0.0 if dose is None else dose.mg
+        to_mg = self._checked_new_amount(kind, med, from_mg, to_mg, dose)
+        at = dose.time if dose is not None else time
+        assert at is not None  # _dose_to_change returns a dose unless a time was given
+        kept = tuple(d for d in current.doses if d is not dose)
+        new = (RegimenDose(med.drug, to_mg, at, med.name),) if to_mg > 0 else ()
+        doses = tuple(self._with_stored_medication(d) for d in check_regimen(kept + new))
+        change = RegimenChange(day, kind, doses, check_note(reason, "reason"), prescriber_involved)
+        word = "cut" if kind is ChangeKind.CUT else "reinstatement"
+        label = f"record a {word} of {med.name} to {to_mg:g} mg on {describe_date(day)}"
+        with self._change(label):
+            self._records.put_regimen(change)
+        return Changes(label, regimen=True)
+
+    def _dose_to_change(
+        self, current: RegimenChange, med: Medication, time: dt.time | None, kind: ChangeKind
+    ) -> RegimenDose | None:
+        """The regimen dose of ``med``'s drug at ``time`` (or its only one when no time is
+        given). None only for a reinstatement at a new time of day."""
+        of_drug = [d for d in current.doses if d.drug == med.drug]
+        if time is not None:
+            at = [d for d in of_drug if d.time == time.replace(second=0, microsecond=0)]
+            if at:
+                return at[0]
+            if kind is ChangeKind.UPDOSE:
+                return None
+            raise ValidationError(
+                f"There is no dose of {med.drug} at {time:%H:%M} in the regimen.", field="time"
+            )
+        if len(of_drug) == 1:
+            return of_drug[0]
+        if not of_drug:
+            raise ValidationError(
+                f"There is no dose of {med.drug} in the regimen; give the time of day of the "
+                "new dose.",
+                field="time",
+            )
+        times = ", ".join(f"{d.time:%H:%M}" for d in of_drug)
+        raise ValidationError(
+            f"{med.drug} is taken at {times}; please give the time of the dose to change.",
+            field="time",
+        )
+
+    def _checked_new_amount(
+        self,
+        kind: ChangeKind,
+        med: Medication,
+        from_mg: float,
+        to_mg: float,
+        dose: RegimenDose | None,
+    ) -> float:
+        at = "" if dose is None else f" at {dose.time:%H:%M}"
+        if kind is ChangeKind.CUT and not 0 <= to_mg < from_mg:
+            raise ValidationError(
+                f"A cut lowers the dose, but {to_mg:g} mg is not below the {from_mg:g} mg "
+                f"of {med.drug}{at}; {NEVER_INCREASES}.",
+                field="mg",
+            )
+        if kind is ChangeKind.UPDOSE and not to_mg > from_mg:
+            raise ValidationError(
+                f"A reinstatement raises the dose, but {to_mg:g} mg is not above the "
+                f"{from_mg:g} mg of {med.drug}{at}; record a cut for a lower dose.",
+                field="mg",
+            )
+        # Measured with this medication alone: it is the one the new dose is taken as.
+        products = products_from([med], self._records.medication_handling())
+        if to_mg > 0 and products and not is_measurable(med.drug, to_mg, products):
+            raise cannot_measure(med.drug, to_mg, products)
+        return to_mg
+
+    def _rebase_plan(self, day: dt.date, hold_days: int) -> None:
+        plan = self._records.active_plan()
+        if plan is None:
+            raise ValidationError("There is no active plan to re-base.", field="plan")
+        if hold_days > 0:
+            hold = Hold(day, day + dt.timedelta(days=hold_days - 1), "Stabilising hold")
+            check_no_overlap(hold, self._records.holds())
+            self._records.add_holds([hold])
+        current = self._regimen_in_force(day)
+        steps = rebase(
+            plan.spec,
+            current.doses,
+            day,
+            hold_days,
+            self.products(),
+            plan.table,
+            self._records.equivalence_overrides(),
+        )
+        spec = replace(plan.spec, start=day + dt.timedelta(days=hold_days))
+        self._replace_active_plan(
+            PlanRecord(spec, plan.table, self._today(), tuple(steps), (None,) * len(steps))
+        )
+
+    def _replace_active_plan(self, record: PlanRecord) -> None:
+        old = self._records.active_plan()
+        if old is not None and old.id is not None:
+            self._records.set_plan_status(old.id, PlanStatus.REPLACED)
+        self._records.add_plan(record)
+
+    def _check_not_an_increase(self, step: PlanStep, day: dt.date, table: str) -> None:
+        current = self._records.regimen_on(day)
+        if current is None:
+            return
+        overrides = self._records.equivalence_overrides()
+        now = sum(diazepam_by_drug(current.doses, table, overrides).values())
+        if step.diazepam_mg > now + 1e-6:
+            raise ValidationError(
+                f"The next step ({step.diazepam_mg:.3g} mg diazepam-equivalent a day) is above "
+                f"the regimen in force on {describe_date(day)} ({now:.3g} mg); "
+                f"{NEVER_INCREASES}.",
+                field="plan",
+            )
+
+    def _regimen_in_force(self, day: dt.date) -> RegimenChange:
+        regimen = self._records.regimen_on(day)
+        if regimen is None:
+            raise ValidationError(
+                f"There is no regimen recorded on {describe_date(day)}; record one first.",
+                field="regimen",
+            )
+        return regimen
+
+    def _today(self) -> dt.date:
+        return self._now().date()
+
     # ---- overview, export, import ---------------------------------------------------
     def day_summaries(
         self, start: dt.date | None = None, end: dt.date | None = None
@@ -459,6 +846,72 @@ class DiaryService:
             for key, value in plan.settings.items():
                 repo.put_setting(key, value)
         return Changes.everything(label)
+
+    # ---- the Today page: editing a recorded dose, not-taken doses, clearing values ---
+    def update_dose(
+        self,
+        dose_id: int,
+        mg: float | None = None,
+        taken_at: dt.datetime | None = None,
+        ml: float | None = None,
+        note: str | None = None,
+    ) -> Changes:
+        """Change a recorded dose; arguments left as None keep what was there. For a liquid,
+        a volume in mL sets the amount by the medication's concentration."""
+        old = self._records.dose(dose_id)
+        if old is None:
+            raise NotFound(f"There is no dose number {dose_id} in this diary.", field="dose")
+        med = self._medication(old.medication)
+        dose = edited_dose(old, med, self._now(), mg, taken_at, ml, note)
+        label = f"change the dose of {med.name} at {old.taken_at:%H:%M}"
+        with self._change(label):
+            self._records.update_dose(dose_id, dose)
+        return Changes(label, doses=True)
+
+    def record_not_taken(self, day: dt.date, planned_time: dt.time, drug: str) -> Changes:
+        """Record the regimen's ``drug`` dose at ``planned_time`` on ``day`` as not taken."""
+        check_day_not_far_future(day, self._now().date(), "A dose")
+        regimen = self._records.regimen_on(day)
+        planned = next(
+            (
+                d
+                for d in (regimen.doses if regimen else ())
+                if d.time == planned_time and d.drug == canonical_drug(drug)
+            ),
+            None,
+        )
+        if planned is None:
+            raise ValidationError(
+                f"There is no planned {drug} dose at {planned_time:%H:%M} on {describe_date(day)}.",
+                field="planned_time",
+            )
+        dose = replace(self._planned_dose(day, planned), mg=0.0, kind=DoseKind.NOT_TAKEN)
+        label = f"record the {planned_time:%H:%M} dose of {dose.medication} as not taken"
+        with self._change(label):
+            self._records.add_doses([dose])
+        return Changes(label, doses=True)
+
+    def clear_checkin_values(
+        self,
+        day: dt.date,
+        symptoms: Sequence[str] = (),
+        wellbeing: bool = False,
+        sleep_hours: bool = False,
+    ) -> Changes:
+        """Set the named symptoms back to unrated and, if asked, wellbeing or hours slept
+        back to not logged. The rest of the day's check-in stays."""
+        names = [s.name for s in self._records.symptoms(include_untracked=True)]
+        known = [resolve_name("symptom", name, names, field="symptoms") for name in symptoms]
+        what = describe_cleared(known, wellbeing, sleep_hours)
+        if not what:
+            raise ValidationError(f"There is nothing to clear for {describe_date(day)}.")
+        old = self._records.checkin(day)
+        if old is None:
+            raise NotFound(f"Nothing is recorded for {describe_date(day)}.", field="date")
+        label = f"clear {what} for {describe_date(day)}"
+        with self._change(label):
+            self._records.put_checkins([cleared_checkin(old, known, wellbeing, sleep_hours)])
+        return Changes(label, checkins=True)
 
     # ---- helpers --------------------------------------------------------------------
     @property

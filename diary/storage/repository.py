@@ -29,6 +29,9 @@ from diary.domain.models import (
     RegimenDose,
     Symptom,
 )
+from diary.domain.taper.plan_record import PlanRecord, PlanStatus
+from diary.domain.taper.plans import PlanMethod, PlannedDose, PlanSpec, PlanStep, StepKind
+from diary.domain.taper.products import Handling
 
 _TIME = "%H:%M"
 
@@ -81,6 +84,17 @@ class Repository:
             (med.name, med.drug, med.form.value, med.strength_mg, med.concentration_mg_ml),
         )
         return _rowid(cursor)
+
+    def medication_handling(self) -> dict[str, Handling]:
+        """How finely each medication can be taken, by medication name."""
+        rows = self._conn.execute("SELECT name, split, syringe_ml FROM medication")
+        return {row[0]: Handling(row[1], row[2]) for row in rows}
+
+    def set_medication_handling(self, name: str, handling: Handling) -> None:
+        self._conn.execute(
+            "UPDATE medication SET split = ?, syringe_ml = ? WHERE name = ?",
+            (handling.split, handling.syringe_ml, name),
+        )
 
     # ---- regimen -------------------------------------------------------------------
     def regimen_history(self) -> list[RegimenChange]:
@@ -173,6 +187,15 @@ class Repository:
         rows = self._conn.execute(f"{self._DOSE_SELECT} ORDER BY d.taken_at_utc, d.id")
         return [_dose(row) for row in rows]
 
+    def update_dose(self, dose_id: int, dose: Dose) -> None:
+        """Replace the moment, amount, volume, note and kind of a recorded dose."""
+        self._conn.execute(
+            "UPDATE dose SET taken_at = ?, taken_at_utc = ?, local_date = ?, mg = ?, ml = ?,"
+            " note = ?, kind = ? WHERE id = ?",
+            (*_moment_columns(dose.taken_at), dose.mg, dose.ml, dose.note, dose.kind.value)
+            + (dose_id,),
+        )
+
     # ---- holds ---------------------------------------------------------------------
     def holds(self) -> list[Hold]:
         rows = self._conn.execute('SELECT start, "end", reason, id FROM hold ORDER BY start')
@@ -189,6 +212,141 @@ class Repository:
 
     def set_hold_end(self, hold_id: int, end: dt.date) -> None:
         self._conn.execute('UPDATE hold SET "end" = ? WHERE id = ?', (end.isoformat(), hold_id))
+
+    # ---- plans ---------------------------------------------------------------------
+    _PLAN_COLUMNS = (
+        "id, created, status, method, interval_days, start, percent, step_mg, custom_mg,"
+        " final_step_mg, crossover_to, stage_days, table_name"
+    )
+
+    def plans(self) -> list[PlanRecord]:
+        """Every plan, oldest first."""
+        rows = self._conn.execute(f"SELECT {self._PLAN_COLUMNS} FROM plan ORDER BY id").fetchall()
+        return [self._plan(row) for row in rows]
+
+    def active_plan(self) -> PlanRecord | None:
+        row = self._conn.execute(
+            f"SELECT {self._PLAN_COLUMNS} FROM plan WHERE status = 'active'"
+        ).fetchone()
+        return None if row is None else self._plan(row)
+
+    def add_plan(self, plan: PlanRecord) -> int:
+        spec = plan.spec
+        cursor = self._conn.execute(
+            "INSERT INTO plan (created, status, method, interval_days, start, percent, step_mg,"
+            " custom_mg, final_step_mg, crossover_to, stage_days, table_name)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                plan.created.isoformat(),
+                plan.status.value,
+                PlanMethod(spec.method).value,
+                spec.interval_days,
+                spec.start.isoformat(),
+                spec.percent,
+                spec.step_mg,
+                json.dumps(list(spec.custom_mg)),
+                spec.final_step_mg,
+                plan.crossover_to,
+                plan.stage_days,
+                plan.table,
+            ),
+        )
+        plan_id = _rowid(cursor)
+        for position, (step, applied) in enumerate(zip(plan.steps, plan.applied, strict=True)):
+            self._add_plan_step(plan_id, position, step, applied)
+        return plan_id
+
+    def _add_plan_step(
+        self, plan_id: int, position: int, step: PlanStep, applied: dt.date | None
+    ) -> None:
+        cursor = self._conn.execute(
+            "INSERT INTO plan_step (plan_id, position, start, kind, diazepam_mg,"
+            " ideal_diazepam_mg, applied_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                plan_id,
+                position,
+                step.start.isoformat(),
+                StepKind(step.kind).value,
+                step.diazepam_mg,
+                step.ideal_diazepam_mg,
+                None if applied is None else applied.isoformat(),
+            ),
+        )
+        step_id = _rowid(cursor)
+        self._conn.executemany(
+            "INSERT INTO plan_dose (step_id, drug, time, ideal_mg, mg, ml, how)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (step_id, d.drug, d.time.strftime(_TIME), d.ideal_mg, d.mg, d.ml, d.how)
+                for d in step.doses
+            ],
+        )
+
+    def set_plan_status(self, plan_id: int, status: PlanStatus) -> None:
+        self._conn.execute("UPDATE plan SET status = ? WHERE id = ?", (status.value, plan_id))
+
+    def set_step_applied(self, plan_id: int, position: int, applied: dt.date | None) -> None:
+        self._conn.execute(
+            "UPDATE plan_step SET applied_on = ? WHERE plan_id = ? AND position = ?",
+            (None if applied is None else applied.isoformat(), plan_id, position),
+        )
+
+    def _plan(self, row: tuple[object, ...]) -> PlanRecord:
+        (
+            plan_id,
+            created,
+            status,
+            method,
+            interval,
+            start,
+            percent,
+            step_mg,
+            custom,
+            final,
+            crossover_to,
+            stage_days,
+            table,
+        ) = row
+        spec = PlanSpec(
+            method=PlanMethod(str(method)),
+            interval_days=int(str(interval)),
+            start=_date(str(start)),
+            percent=_opt_float(percent),
+            step_mg=_opt_float(step_mg),
+            custom_mg=tuple(float(mg) for mg in json.loads(str(custom))),
+            final_step_mg=_opt_float(final),
+        )
+        doses: dict[int, list[PlannedDose]] = defaultdict(list)
+        for step_id, drug, time, ideal, mg, ml, how in self._conn.execute(
+            "SELECT d.step_id, d.drug, d.time, d.ideal_mg, d.mg, d.ml, d.how FROM plan_dose d"
+            " JOIN plan_step s ON s.id = d.step_id WHERE s.plan_id = ? ORDER BY d.time, d.id",
+            (plan_id,),
+        ):
+            doses[step_id].append(PlannedDose(drug, _time(time), ideal, mg, ml, how))
+        steps: list[PlanStep] = []
+        applied: list[dt.date | None] = []
+        for step_id, position, step_start, kind, dz, ideal_dz, applied_on in self._conn.execute(
+            "SELECT id, position, start, kind, diazepam_mg, ideal_diazepam_mg, applied_on"
+            " FROM plan_step WHERE plan_id = ? ORDER BY position",
+            (plan_id,),
+        ):
+            steps.append(
+                PlanStep(
+                    position, _date(step_start), StepKind(kind), tuple(doses[step_id]), dz, ideal_dz
+                )
+            )
+            applied.append(_opt_date(applied_on))
+        return PlanRecord(
+            spec=spec,
+            table=str(table),
+            created=_date(str(created)),
+            steps=tuple(steps),
+            applied=tuple(applied),
+            crossover_to=None if crossover_to is None else str(crossover_to),
+            stage_days=None if stage_days is None else int(str(stage_days)),
+            status=PlanStatus(str(status)),
+            id=int(str(plan_id)),
+        )
 
     # ---- symptoms ------------------------------------------------------------------
     def symptoms(self, include_untracked: bool) -> list[Symptom]:
@@ -387,6 +545,10 @@ class Repository:
 def burden_percent(rated: int, severity_total: int) -> float | None:
     """Severities as a percentage of their maximum (4 each), over rated symptoms only."""
     return None if rated == 0 else severity_total / (4 * rated) * 100
+
+
+def _opt_float(value: object) -> float | None:
+    return None if value is None else float(str(value))
 
 
 def _rowid(cursor: sqlite3.Cursor) -> int:

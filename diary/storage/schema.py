@@ -112,8 +112,60 @@ CREATE TABLE setting (
 ) WITHOUT ROWID;
 """
 
+# Version 2: the taper toolkit. Products on hand (may a tablet be split, which syringe
+# measures a liquid) and stored plans. A plan's steps are kept exactly as computed when it was
+# made, so a later change of products never silently alters it; holds shift the dates of
+# unapplied steps when the plan is read, not by rewriting them.
+_V2 = """
+ALTER TABLE medication ADD COLUMN split INTEGER NOT NULL DEFAULT 1 CHECK (split IN (1, 2, 4));
+ALTER TABLE medication ADD COLUMN syringe_ml REAL NOT NULL DEFAULT 0.1
+    CHECK (syringe_ml > 0 AND syringe_ml <= 10);
+
+CREATE TABLE plan (
+    id INTEGER PRIMARY KEY,
+    created TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active', 'replaced', 'finished')),
+    method TEXT NOT NULL CHECK (method IN ('percent', 'step', 'custom')),
+    interval_days INTEGER NOT NULL CHECK (interval_days >= 1),
+    start TEXT NOT NULL,
+    percent REAL CHECK (percent IS NULL OR (percent > 0 AND percent < 100)),
+    step_mg REAL CHECK (step_mg IS NULL OR step_mg > 0),
+    custom_mg TEXT NOT NULL DEFAULT '[]',  -- JSON list of daily totals in mg of the drug
+    final_step_mg REAL CHECK (final_step_mg IS NULL OR final_step_mg > 0),
+    crossover_to TEXT,
+    stage_days INTEGER CHECK (stage_days IS NULL OR stage_days >= 1),
+    table_name TEXT NOT NULL
+);
+-- At most one active plan.
+CREATE UNIQUE INDEX plan_one_active ON plan (status) WHERE status = 'active';
+
+CREATE TABLE plan_step (
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER NOT NULL REFERENCES plan (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL CHECK (position >= 0),
+    start TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('crossover', 'cut', 'final')),
+    diazepam_mg REAL NOT NULL CHECK (diazepam_mg >= 0),
+    ideal_diazepam_mg REAL NOT NULL CHECK (ideal_diazepam_mg >= 0),
+    applied_on TEXT,  -- the date it became a regimen change; NULL while still to come
+    UNIQUE (plan_id, position)
+);
+
+CREATE TABLE plan_dose (
+    id INTEGER PRIMARY KEY,
+    step_id INTEGER NOT NULL REFERENCES plan_step (id) ON DELETE CASCADE,
+    drug TEXT NOT NULL CHECK (length(drug) > 0),
+    time TEXT NOT NULL CHECK (time GLOB '[0-2][0-9]:[0-5][0-9]'),
+    ideal_mg REAL NOT NULL CHECK (ideal_mg >= 0),
+    mg REAL NOT NULL CHECK (mg >= 0),
+    ml REAL CHECK (ml IS NULL OR ml > 0),
+    how TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX plan_dose_step ON plan_dose (step_id);
+"""
+
 # MIGRATIONS[i] upgrades user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 LATEST_VERSION = len(MIGRATIONS)
 
 
