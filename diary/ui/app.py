@@ -16,6 +16,7 @@ from diary.ui.dialogs import Dialogs
 from diary.ui.diary_location import DiaryLocation
 from diary.ui.errors import ErrorPresenter
 from diary.ui.main_window import APP_NAME, MainWindow
+from diary.ui.session_watch import SessionLockWatcher
 from diary.ui.theme import apply_text_scale, follow_system_theme, mode_from_env, text_scale_from_env
 from diary.ui.window_placement import default_settings
 
@@ -36,7 +37,8 @@ def run_gui(diary_path: Path | None) -> int:
     dialogs = Dialogs()
     presenter = ErrorPresenter(dialogs, log_path)
     location = DiaryLocation(diary_path) if diary_path else DiaryLocation.default()
-    window = MainWindow(location, dialogs, default_settings(), presenter)
+    watcher = SessionLockWatcher.on_desktop_buses()
+    window = MainWindow(location, dialogs, default_settings(), presenter, session_watcher=watcher)
     install_excepthook(window, presenter)
     window.show()
     exit_code = app.exec()

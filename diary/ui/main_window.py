@@ -7,7 +7,9 @@ signal; pages refresh themselves from it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QSettings, QTime, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, Q
 
 from diary.domain.changes import Changes
 from diary.services.diary_service import DiaryService
+from diary.ui.auto_lock import IdleTimer, idle_timeout_ms
 from diary.ui.dialogs import Dialogs
 from diary.ui.diary_location import DiaryLocation
 from diary.ui.errors import ErrorPresenter
@@ -22,11 +25,27 @@ from diary.ui.pages.days_page import DaysPage
 from diary.ui.screens.create_screen import CreateScreen
 from diary.ui.screens.recovery_key_screen import RecoveryKeyScreen
 from diary.ui.screens.unlock_screen import UnlockScreen
+from diary.ui.session_watch import SessionLockWatcher
 from diary.ui.window_placement import restore_geometry, save_geometry
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "Taper Diary"
 DEFAULT_SIZE_IN_TEXT = (200, 50)  # at most this many average characters wide and lines high
 SCREEN_SHARE = 0.85  # on first start, fill this share of the screen (within the limit above)
+
+
+class SessionPage(Protocol):
+    """What a page offers the window. ``close_session`` must drop the service and clear
+    every widget and model that shows diary content: it runs on every lock."""
+
+    title: str
+
+    def open_session(self, service: DiaryService) -> None: ...
+
+    def close_session(self) -> None: ...
+
+    def on_changed(self, changes: Changes) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -38,7 +57,11 @@ class MainWindow(QMainWindow):
         dialogs: Dialogs,
         settings: QSettings,
         presenter: ErrorPresenter | None = None,
+        idle_lock_ms: int | None = None,
+        session_watcher: SessionLockWatcher | None = None,
     ) -> None:
+        """``idle_lock_ms`` overrides the auto-lock delay from ``settings`` (tests use a
+        short one); ``session_watcher`` reports screen locks and sleep."""
         super().__init__()
         self._location = location
         self._settings = settings
@@ -53,7 +76,8 @@ class MainWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.setTabBarAutoHide(True)  # one page for now; the tab bar appears with more
         self.pages.setDocumentMode(True)
-        self.pages.addTab(self.days_page, self.days_page.title)
+        self.session_pages: list[SessionPage] = []
+        self._add_page(self.days_page)
         self.stack = QStackedWidget()
         for screen in (self.create_screen, self.recovery_key_screen, self.unlock_screen):
             self.stack.addWidget(screen)
@@ -63,15 +87,26 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_line)
 
         self._build_actions()
-        self.changed.connect(self.days_page.on_changed)
         self.changed.connect(self._after_change)
         self.create_screen.created.connect(self._created)
         self.recovery_key_screen.kept.connect(self._recovery_key_kept)
         self.unlock_screen.unlocked.connect(self.open_session)
+        self.idle_timer = IdleTimer(idle_lock_ms or idle_timeout_ms(settings), self)
+        self.idle_timer.expired.connect(lambda: self.auto_lock("no input"))
+        if session_watcher is not None:
+            session_watcher.setParent(self)
+            session_watcher.session_locked.connect(self.auto_lock)
 
         if not restore_geometry(self, settings):
             self._resize_to_default()
         self._show_screen(self.unlock_screen if location.exists() else self.create_screen)
+
+    def _add_page(self, page: SessionPage) -> None:
+        """Host a page: it gets the service on unlock, every change, and is cleared on lock."""
+        assert isinstance(page, QWidget)
+        self.pages.addTab(page, page.title)
+        self.session_pages.append(page)
+        self.changed.connect(page.on_changed)
 
     # ---- actions --------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -118,21 +153,36 @@ class MainWindow(QMainWindow):
     def open_session(self, service: object) -> None:
         assert isinstance(service, DiaryService)
         self._service = service
-        self.days_page.open_session(service)
+        for page in self.session_pages:
+            page.open_session(service)
         self._show_screen(self.pages)
         self.days_page.table.setFocus()
         self._show_status("Opened")
         self._update_actions()
+        self.idle_timer.arm()
+
+    def auto_lock(self, reason: str) -> None:
+        """Lock because of idleness, a screen lock or sleep, if a diary is open.
+
+        The one-time recovery-key screen right after creating a diary is left alone:
+        locking there would throw away the only showing of the key.
+        """
+        if self._service is not None:
+            log.info("Locking the diary: %s", reason)
+            self.lock()
 
     def lock(self) -> None:
         """Drop the service (connection and keys), clear every page, ask to unlock again."""
+        self.idle_timer.disarm()
         for service in (self._service, self._pending_service):
             if service is not None:
                 service.close()
         self._service = self._pending_service = None
-        self.days_page.close_session()
+        for page in self.session_pages:
+            page.close_session()
         self.recovery_key_screen.forget_key()
         self.status_line.clear()
+        self.status_line.setToolTip("")
         self._update_actions()
         self.unlock_screen.reset()
         self._show_screen(self.unlock_screen)
@@ -158,12 +208,15 @@ class MainWindow(QMainWindow):
 
     def _after_change(self, _changes: Changes) -> None:
         self._update_actions()
-        self._show_status(f"Saved at {QTime.currentTime().toString('HH:mm')}")
+        self._show_status("Saved")
 
     def _show_status(self, what: str) -> None:
+        """A plain "Saved at 14:02"; the file generation is there for whoever asks."""
         if self._service is not None:
-            generation = self._service.generation
-            self.status_line.setText(f"{what} \N{MIDDLE DOT} file generation {generation}")
+            self.status_line.setText(f"{what} at {QTime.currentTime().toString('HH:mm')}")
+            self.status_line.setToolTip(
+                f"File generation {self._service.generation}: it goes up by one with every save."
+            )
 
     # ---- creating a diary -----------------------------------------------------------
     def _created(self, service: object, recovery_key: str) -> None:

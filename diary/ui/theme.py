@@ -40,7 +40,8 @@ class Colours:
     accent: str
     selection: str
     selection_text: str
-    border: str
+    border: str  # gridlines and separators
+    field_border: str  # outlines that show where a control is: at least 3:1 (WCAG 1.4.11)
     problem: str
     fine: str
 
@@ -57,6 +58,7 @@ DARK = Colours(
     selection="#3f5a75",
     selection_text="#eceff2",
     border="#454c55",
+    field_border="#7a828b",
     problem="#e3a383",
     fine="#a3cfa6",
 )
@@ -73,6 +75,7 @@ LIGHT = Colours(
     selection="#c5d7ea",
     selection_text="#16191c",
     border="#b9bcc0",
+    field_border="#7b8086",
     problem="#9c3d17",
     fine="#2e6b34",
 )
@@ -165,25 +168,32 @@ def style_sheet(c: Colours, text_px: int) -> str:
     return f"""
     QPushButton {{
         min-height: {target}px; padding: 0 {pad * 2}px; border-radius: {pad}px;
-        background: {c.raised}; border: 1px solid {c.border};
+        background: {c.raised}; border: 1px solid {c.field_border};
     }}
     QPushButton:default {{ border: 1px solid {c.accent}; }}
     QPushButton:hover {{ background: {c.alternate}; }}
-    QPushButton:disabled {{ color: {c.disabled_text}; }}
+    QPushButton:disabled {{ color: {c.disabled_text}; border-color: {c.border}; }}
+    QPushButton:flat {{
+        background: transparent; border: 3px solid transparent; color: {c.accent};
+        text-decoration: underline;
+    }}
+    QPushButton:flat:hover {{ background: {c.alternate}; }}
+    QPushButton:flat:disabled {{ color: {c.disabled_text}; }}
     QLineEdit {{
         min-height: {target}px; padding: 0 {pad}px; border-radius: {pad // 2}px;
-        background: {c.base}; border: 1px solid {c.border};
+        background: {c.base}; border: 1px solid {c.field_border};
     }}
     QPushButton:focus, QLineEdit:focus, QCheckBox:focus, QTableView:focus {{
         border: 3px solid {c.accent};
     }}
+    QPushButton, QCheckBox {{ outline: none; }}  /* the ring above replaces the dotted box */
     QCheckBox {{ min-height: {target}px; spacing: {pad}px; }}
     QCheckBox::indicator {{
         width: {round(text_px * 1.2)}px; height: {round(text_px * 1.2)}px;
         border: 2px solid {c.muted_text}; border-radius: 3px; background: {c.base};
     }}
     QCheckBox::indicator:checked {{ background: {c.accent}; border-color: {c.accent}; }}
-    QTableView {{ border: 1px solid {c.border}; gridline-color: {c.border}; }}
+    QTableView {{ border: 1px solid {c.field_border}; gridline-color: {c.border}; }}
     QHeaderView::section {{
         background: {c.raised}; color: {c.text}; padding: {pad // 2}px {pad}px;
         border: 0; border-right: 1px solid {c.border};

@@ -165,3 +165,19 @@ def test_an_error_while_creating_is_shown_beside_the_form(qtbot, make_window, tm
     assert "Traceback" not in screen.problem.text()
     assert screen.create_button.isEnabled()
     assert window.stack.currentWidget() is window.create_screen
+
+
+def test_a_small_window_scrolls_the_form_instead_of_cutting_it_off(qtbot, make_window, diary_path):
+    window = make_window(diary_path)
+    window.resize(520, 300)
+    qtbot.waitUntil(lambda: window.height() <= 300)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+    screen = window.create_screen
+    button = screen.create_button
+    assert button.visibleRegion().isEmpty()  # below the fold at first
+    screen.show_text.setFocus()
+    qtbot.keyClick(screen.show_text, Qt.Key.Key_Tab)
+    assert button.hasFocus()
+    qtbot.waitUntil(lambda: not button.visibleRegion().isEmpty())

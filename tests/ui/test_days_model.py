@@ -84,3 +84,13 @@ def test_long_notes_are_cut_to_an_excerpt_with_the_whole_note_as_tooltip():
     assert note_excerpt(note).endswith("\N{HORIZONTAL ELLIPSIS}")
     assert len(note_excerpt(note)) <= 61
     assert note_excerpt("Short.\nMore below.") == "Short.\N{HORIZONTAL ELLIPSIS}"
+
+
+def test_column_titles_line_up_with_their_values():
+    model = DaysModel()
+    horizontal, role = Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole
+    alignments = {COLUMNS[c].title: model.headerData(c, horizontal, role) for c in range(8)}
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    assert alignments["Sleep"] == alignments["Wellbeing"] == right
+    assert alignments["Date"] == alignments["Note"] == left

@@ -19,7 +19,7 @@ from diary.domain.errors import (
 from diary.ui.app import install_excepthook
 from diary.ui.errors import BACKUPS_EXIST, OPEN_ELSEWHERE, ErrorPresenter
 from diary.ui.passphrase_strength import Strength, passphrase_strength
-from diary.ui.theme import DARK, palette_for, text_scale_from_env
+from diary.ui.theme import DARK, LIGHT, palette_for, text_scale_from_env
 from tests.ui.conftest import PASSPHRASE, RecordingDialogs
 from tests.ui.test_session import NEW_DAY, unlocked_window
 
@@ -131,3 +131,27 @@ def test_window_geometry_is_remembered_and_settings_hold_no_diary_content(
 
     again = make_window(sample_diary.path)
     assert (again.width(), again.height()) == (640, 470)
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("colours", [DARK, LIGHT], ids=["dark", "light"])
+def test_both_themes_are_readable_and_show_where_controls_and_focus_are(colours):
+    backgrounds = (colours.window, colours.base, colours.alternate, colours.raised)
+    for background in backgrounds:
+        for text in (colours.text, colours.muted_text, colours.problem, colours.fine):
+            assert contrast(text, background) >= 4.5  # WCAG AA for body text
+        assert contrast(colours.accent, background) >= 4.5  # links, flat buttons, focus ring
+        assert contrast(colours.field_border, background) >= 3  # WCAG 1.4.11
+    assert contrast(colours.selection_text, colours.selection) >= 4.5
+    assert contrast(colours.accent, colours.selection) >= 3  # focus ring on a selected row

@@ -34,6 +34,7 @@ def test_lock_drops_the_service_clears_the_list_and_asks_again(qtbot, make_windo
     assert window.stack.currentWidget() is window.unlock_screen
     assert window.windowTitle() == "Taper Diary (locked)"
     assert window.status_line.text() == ""
+    assert window.status_line.toolTip() == ""
     assert not window.lock_action.isEnabled()
     assert not window.undo_action.isEnabled()
     assert service is not None
@@ -59,7 +60,8 @@ def test_undo_action_follows_the_service(qtbot, make_window, sample_diary):
     assert window.undo_action.isEnabled()
     assert window.days_page.model.rowCount() == 4  # the page refreshed itself
     assert window.days_page.model.index(0, 3).data() == "4/10"
-    assert f"generation {service.generation}" in window.status_line.text()
+    assert window.status_line.text().startswith("Saved at ")
+    assert f"generation {service.generation}" in window.status_line.toolTip()
     assert service.generation > generation
 
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

@@ -53,7 +53,10 @@ def test_right_passphrase_shows_the_days_newest_first(qtbot, make_window, sample
     )
     assert window.unlock_screen.secret.text() == ""
     assert window.windowTitle() == "Taper Diary"
-    assert "generation" in window.status_line.text()
+    table = window.days_page.table
+    assert table.hasFocus() and table.selectionModel().isRowSelected(0)  # keyboard starts here
+    assert window.status_line.text().startswith("Opened at ")
+    assert "generation" in window.status_line.toolTip()
 
 
 def test_unlogged_values_show_an_em_dash_never_zero(qtbot, make_window, sample_diary):

@@ -31,6 +31,7 @@ class DaysPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setHighlightSections(False)  # a selected row is not news
         self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_SAMPLE_ROWS)
         self.empty_note = explanation_label(
             "Nothing is logged yet. Days appear here once something is recorded for them."
@@ -46,6 +47,8 @@ class DaysPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(row_height)
         self.table.resizeColumnsToContents()
         self._fit_note_column()
+        if self.model.rowCount():  # the keyboard starts on the newest day, visibly
+            self.table.selectRow(0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

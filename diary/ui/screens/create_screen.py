@@ -14,6 +14,7 @@ from diary.ui.widgets.form_parts import (
     buddy_label,
     centred_column,
     explanation_label,
+    group_gap,
     secret_field,
     title_label,
 )
@@ -62,6 +63,7 @@ class CreateScreen(QWidget):
     def _build_layout(self) -> None:
         form = QWidget()
         layout = QVBoxLayout(form)
+        gap = group_gap(form)
         layout.addWidget(title_label("Create your diary"))
         layout.addWidget(
             explanation_label(
@@ -69,13 +71,16 @@ class CreateScreen(QWidget):
                 "remember: several ordinary words in a row work well."
             )
         )
+        layout.addSpacing(gap)
         layout.addWidget(buddy_label("&Passphrase", self.passphrase))
         layout.addWidget(self.passphrase)
         layout.addWidget(self.strength)
+        layout.addSpacing(gap)
         layout.addWidget(buddy_label("Passphrase &again", self.confirmation))
         layout.addWidget(self.confirmation)
         layout.addWidget(self.match)
         layout.addWidget(self.show_text)
+        layout.addSpacing(gap)
         layout.addWidget(explanation_label(NO_WAY_BACK))
         layout.addWidget(self.problem)
         layout.addWidget(self.create_button)

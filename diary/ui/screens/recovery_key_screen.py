@@ -23,6 +23,7 @@ from diary.ui.widgets.form_parts import (
     buddy_label,
     centred_column,
     explanation_label,
+    group_gap,
     title_label,
 )
 
@@ -99,10 +100,13 @@ class RecoveryKeyScreen(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addWidget(self.copy_note)
+        layout.addSpacing(group_gap(form))
         layout.addWidget(self.kept_box)
+        layout.addSpacing(group_gap(form))
         layout.addWidget(buddy_label("To check, type the &last group of the key:", self.last_group))
         layout.addWidget(self.last_group)
         layout.addWidget(self.check_message)
+        layout.addSpacing(group_gap(form))
         layout.addWidget(self.continue_button)
         outer = QVBoxLayout(self)
         outer.addWidget(centred_column(form))

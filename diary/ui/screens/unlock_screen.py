@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -14,6 +14,7 @@ from diary.ui.widgets.form_parts import (
     FieldMessage,
     centred_column,
     explanation_label,
+    group_gap,
     secret_field,
     title_label,
 )
@@ -57,11 +58,12 @@ class UnlockScreen(QWidget):
         layout = QVBoxLayout(form)
         layout.addWidget(title_label("Unlock your diary"))
         layout.addWidget(explanation_label(f"Diary file: {location.path}"))
+        layout.addSpacing(group_gap(form))
         layout.addWidget(self.field_label)
         layout.addWidget(self.secret)
         layout.addWidget(self.problem)
         layout.addWidget(self.unlock_button)
-        layout.addWidget(self.switch_button)
+        layout.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.busy)
         outer = QVBoxLayout(self)
         outer.addWidget(centred_column(form))

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -78,21 +80,33 @@ class BusyIndicator(QWidget):
         return self._label.text()
 
 
-def centred_column(content: QWidget) -> QWidget:
-    """Wrap ``content`` so it sits in a column of readable width in the middle."""
+def centred_column(content: QWidget) -> QScrollArea:
+    """Wrap ``content`` so it sits in a column of readable width in the middle.
+
+    At large text sizes or on small screens the column scrolls instead of being clipped.
+    """
     char_width = content.fontMetrics().averageCharWidth()
     content.setMaximumWidth(char_width * COLUMN_WIDTH_IN_CHARACTERS)
     content.setMinimumWidth(char_width * COLUMN_WIDTH_IN_CHARACTERS // 2)
-    outer = QWidget()
+    inner = QWidget()
     row = QHBoxLayout()
     row.addStretch(1)
     row.addWidget(content, 4)
     row.addStretch(1)
-    column = QVBoxLayout(outer)
+    column = QVBoxLayout(inner)
     column.addStretch(1)
     column.addLayout(row)
     column.addStretch(2)
-    return outer
+    scroller = QScrollArea()
+    scroller.setWidget(inner)
+    scroller.setWidgetResizable(True)
+    scroller.setFrameShape(QFrame.Shape.NoFrame)
+    return scroller
+
+
+def group_gap(content: QWidget) -> int:
+    """Vertical room between groups of a form (a label with its field and message)."""
+    return content.fontMetrics().height() // 2
 
 
 def title_label(text: str) -> QLabel:
