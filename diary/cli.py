@@ -33,13 +33,13 @@ from diary.domain.equivalence import (
     get_table,
 )
 from diary.domain.errors import DamagedFile, DiaryError, NotFound, ValidationError
-from diary.domain.models import ChangeKind, Form, RegimenChange, RegimenDose
+from diary.domain.models import DEFAULT_SYRINGE_ML, ChangeKind, Form, RegimenChange, RegimenDose
 from diary.domain.records import DiaryRecords
 from diary.domain.taper import liquid
 from diary.domain.taper.history import daily_diazepam
 from diary.domain.taper.measurable import Product
 from diary.domain.taper.plans import PlanMethod, PlanSpec, PlanStep
-from diary.domain.taper.products import DEFAULT_SYRINGE_ML, SPLIT_WORDS, split_from_word
+from diary.domain.taper.products import SPLIT_WORDS, split_from_word
 from diary.domain.taper.regimen_text import EXAMPLE as REGIMEN_EXAMPLE
 from diary.domain.taper.regimen_text import parse_regimen
 from diary.domain.validation import check_regimen, describe_date
@@ -62,6 +62,8 @@ secrets:
     init                new passphrase, new passphrase again
     passwd              current passphrase, new passphrase, new passphrase again
     recover             recovery key, new passphrase, new passphrase again
+    rekey               passphrase, then a new passphrase and again (or an empty line,
+                        or nothing more, to keep the passphrase)
     backups list, demo  nothing
     any other command   passphrase
 
@@ -107,6 +109,23 @@ class Console:
             raise ValidationError("The two passphrases differ, so nothing was changed.")
         return first
 
+    def optional_new_passphrase(self) -> str | None:
+        """A new passphrase (asked twice), or None when the first answer is empty."""
+        first = self._optional_line("New passphrase (leave empty to keep the current one): ")
+        if not first:
+            return None
+        if not first.strip():
+            raise ValidationError("The passphrase cannot be only spaces, so nothing was changed.")
+        again = self.secret("New passphrase again: ", "the new passphrase a second time")
+        if again != first:
+            raise ValidationError("The two passphrases differ, so nothing was changed.")
+        return first
+
+    def _optional_line(self, prompt: str) -> str:
+        if self.stdin.isatty():
+            return getpass.getpass(prompt)
+        return self.stdin.readline().rstrip("\r\n")
+
 
 # ---- the parser --------------------------------------------------------------------------
 
@@ -147,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verify(commands)
     _add_passwd(commands)
     _add_recover(commands)
+    _add_rekey(commands)
     _add_backups(commands)
     _add_demo(commands)
     _add_calc(commands)
@@ -269,6 +289,16 @@ def _add_passwd(commands: _Commands) -> None:
 def _add_recover(commands: _Commands) -> None:
     _command(
         commands, "recover", "unlock with the recovery key, then set a new passphrase", _recover
+    )
+
+
+def _add_rekey(commands: _Commands) -> None:
+    _command(
+        commands,
+        "rekey",
+        "if your passphrase or recovery key may be known: new keys for the diary and every "
+        "backup, a new recovery key, and optionally a new passphrase",
+        _rekey,
     )
 
 
@@ -590,6 +620,26 @@ def _recover(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _rekey(args: argparse.Namespace, console: Console) -> int:
+    with _unlocked(args, console) as service:
+        new_passphrase = console.optional_new_passphrase()
+        recovery_key = service.rotate_keys(new_passphrase)
+    passphrase = "your new passphrase" if new_passphrase else "your passphrase, unchanged"
+    console.say(
+        "The diary and every backup beside it are now encrypted with new keys. They open with "
+        f"{passphrase}, or with the new recovery key below; the old recovery key"
+        + (" and the old passphrase open" if new_passphrase else " opens")
+        + " nothing in the diary folder any more."
+    )
+    console.say()
+    console.say("Your new recovery key (shown only this once; write it down or print it):")
+    console.say()
+    console.say(f"    {recovery_key}")
+    console.say()
+    console.say("Copies made elsewhere earlier (exports, synced or copied files) are not changed.")
+    return EXIT_OK
+
+
 def _backups_list(args: argparse.Namespace, console: Console) -> int:
     backups = list_backups(_existing_diary(args))
     if not backups:
@@ -675,6 +725,7 @@ def _describe(records: DiaryRecords) -> str:
         (len(records.holds), "hold"),
         (len(records.checkins), "check-in"),
         (len(records.events), "event"),
+        (len(records.plans), "plan"),
     ]
     return ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in parts)
 

@@ -7,6 +7,7 @@ data, not a symptom-free day.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -40,15 +41,26 @@ class EventKind(StrEnum):
 
 SEVERITY_WORDS = ("none", "mild", "moderate", "severe", "very severe")
 
+DEFAULT_SYRINGE_ML = 0.1
+
 
 @dataclass(frozen=True)
 class Medication:
+    """A product the person takes. ``split`` and ``syringe_ml`` say how finely it can be
+    measured; a retired medication is no longer taken but keeps its doses in the history.
+
+    The fields after ``id`` came later: callers that pass ``id`` by position still work.
+    """
+
     name: str
     drug: str
     form: Form = Form.TABLET
     strength_mg: float | None = None  # tablet or capsule strength
     concentration_mg_ml: float | None = None  # liquids only
     id: int | None = None
+    split: int = 1  # tablets: 1 whole only, 2 halves, 4 quarters
+    syringe_ml: float = DEFAULT_SYRINGE_ML  # liquids: the marks of the measuring syringe
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,3 +159,45 @@ class DaySummary:
     for_doctor: bool
     in_hold: bool
     events: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One encrypted backup beside the diary, as the Settings page lists it."""
+
+    id: str  # pass to ``DiaryService.restore_backup``
+    generation: int  # the save counter of the copy (0: a damaged file set aside)
+    saved_at: dt.datetime  # timezone-aware (UTC)
+
+
+SETTING_REMINDERS_ENABLED = "reminders_enabled"
+SETTING_REMINDERS_SHOW_DETAILS = "reminders_show_details"
+_TRUE, _FALSE = "true", "false"
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """Dose reminders (off by default). ``show_details``: a notification may name the drug
+    and amount; otherwise it says only that a dose is due."""
+
+    enabled: bool = False
+    show_details: bool = False
+
+    def as_settings(self) -> dict[str, str]:
+        return {
+            SETTING_REMINDERS_ENABLED: _TRUE if self.enabled else _FALSE,
+            SETTING_REMINDERS_SHOW_DETAILS: _TRUE if self.show_details else _FALSE,
+        }
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str]) -> ReminderSettings:
+        """Stored values where present, off for the rest."""
+        return cls(
+            enabled=settings.get(SETTING_REMINDERS_ENABLED) == _TRUE,
+            show_details=settings.get(SETTING_REMINDERS_SHOW_DETAILS) == _TRUE,
+        )
+
+
+def is_flag_text(value: str) -> bool:
+    """Whether ``value`` is how a yes/no setting is stored."""
+    return value in (_TRUE, _FALSE)

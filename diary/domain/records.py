@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from diary.domain.models import CheckIn, Dose, Event, Hold, Medication, RegimenChange, Symptom
+from diary.domain.taper.plan_record import PlanRecord
 
 
 @dataclass(frozen=True)
@@ -16,4 +17,5 @@ class DiaryRecords:
     symptoms: tuple[Symptom, ...] = ()
     checkins: tuple[CheckIn, ...] = ()
     events: tuple[Event, ...] = ()
-    settings: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)  # table, overrides, thresholds, ...
+    plans: tuple[PlanRecord, ...] = ()  # oldest first, with their stored steps and status

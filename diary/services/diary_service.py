@@ -34,6 +34,8 @@ from diary.domain.import_rules import (
     plan_import,
 )
 from diary.domain.models import (
+    DEFAULT_SYRINGE_ML,
+    BackupInfo,
     ChangeKind,
     CheckIn,
     DaySummary,
@@ -46,6 +48,7 @@ from diary.domain.models import (
     Medication,
     RegimenChange,
     RegimenDose,
+    ReminderSettings,
     Symptom,
 )
 from diary.domain.names import find_name, not_found, resolve_name
@@ -61,12 +64,7 @@ from diary.domain.taper.plans import (
     plan_end,
     rebase,
 )
-from diary.domain.taper.products import (
-    DEFAULT_SYRINGE_ML,
-    Handling,
-    check_handling,
-    products_from,
-)
+from diary.domain.taper.products import Handling, products_from
 from diary.domain.taper.rates import dz_timeline, taper_figures
 from diary.domain.taper.warnings import (
     SHORT_TAPER,
@@ -78,7 +76,6 @@ from diary.domain.taper.warnings import (
 from diary.domain.validation import (
     check_day_not_far_future,
     check_hold_dates,
-    check_medication,
     check_no_overlap,
     check_note,
     check_regimen,
@@ -87,6 +84,13 @@ from diary.domain.validation import (
     describe_date,
 )
 from diary.services.day_edits import cleared_checkin, describe_cleared, edited_dose
+from diary.services.importing import (
+    as_compared_by_import_rules,
+    check_extras,
+    symptom_order,
+    with_file_handling,
+)
+from diary.services.medication_rules import checked_medication, handling_by_name
 from diary.services.planning import (
     PlanSummary,
     TaperStatus,
@@ -147,13 +151,55 @@ class DiaryService:
         self._open_store().change_passphrase(new_passphrase)
 
     def new_recovery_key(self) -> str:
-        """Replace the recovery-key slot; the old key stops working. Returns the new key."""
-        return self._open_store().new_recovery_key()
+        """A new recovery key, made by rotating the data key: the diary and every backup are
+        re-encrypted, so the old recovery key opens nothing any more. The passphrase stays.
+        Returns the new key, formatted for display (show it once)."""
+        return self._outside_batch("make a new recovery key").new_recovery_key()
+
+    def rotate_keys(self, new_passphrase: str | None = None) -> str:
+        """ "My passphrase may be known": a new data key, passphrase slot and recovery key; the
+        diary and every backup are re-encrypted, so neither the old passphrase nor the old
+        recovery key opens anything in the diary folder. ``new_passphrase`` None keeps the
+        passphrase (a diary unlocked with the recovery key must give one). Returns the new
+        recovery key, formatted for display. Undo is unaffected: it restores data, not keys.
+
+        RotationIncomplete when the diary is re-keyed but some backups are not yet: calling
+        this again finishes them."""
+        if new_passphrase is not None and not new_passphrase.strip():
+            raise ValidationError("The passphrase cannot be empty.", field="passphrase")
+        return self._outside_batch("change the keys").rotate_keys(new_passphrase)
 
     def counts(self) -> dict[str, int]:
         """Record counts by kind, for ``verify``: medications, regimen_changes, doses, holds,
-        checkins, ratings, symptoms, events."""
+        checkins, ratings, symptoms, events, plans."""
         return self._records.counts()
+
+    # ---- backups --------------------------------------------------------------------
+    def backups(self) -> list[BackupInfo]:
+        """The encrypted backups kept beside the diary, newest first."""
+        return self._open_store().backups()
+
+    def backup_folder(self) -> Path:
+        """Where the backups are kept (it may not exist before the second save)."""
+        return self._open_store().backup_folder()
+
+    def restore_backup(self, backup_id: str) -> Changes:
+        """Replace the whole diary by one backup (NotFound for an unknown id). The backup is
+        decrypted with the keys held and checked before anything is written, then saved as a
+        new generation: the diary as it was becomes a backup too, and Undo brings it back."""
+        store = self._outside_batch("restore a backup")
+        found = next((b for b in store.backups() if b.id == backup_id), None)
+        if found is None:
+            raise NotFound(
+                f"There is no backup called {backup_id!r} beside this diary.", field="backup"
+            )
+        data = store.read_backup(found.id)
+        local = found.saved_at.astimezone()
+        label = f"restore backup from {describe_date(local.date())}, {local:%H:%M}"
+        before = store.snapshot()
+        store.restore(data)  # DamagedFile or NewerFormat before any write if it is unsound
+        self._history.record(label, before)
+        return Changes.everything(label)
 
     def integrity_problems(self) -> list[str]:
         """A full integrity check of the diary and its backups; empty when all is sound."""
@@ -214,10 +260,10 @@ class DiaryService:
     ) -> Changes:
         """``split``: 1 whole tablets only, 2 halves, 4 quarters; ``syringe_ml``: the marks of
         the syringe a liquid is measured with."""
-        med = check_medication(
-            Medication(name, drug, _enum(Form, form, "form"), strength_mg, concentration_mg_ml)
+        form = _enum(Form, form, "form")
+        med = checked_medication(
+            Medication(name, drug, form, strength_mg, concentration_mg_ml, None, split, syringe_ml)
         )
-        handling = check_handling(med, Handling(split, syringe_ml))
         if self._records.medication(med.name) is not None:
             raise ValidationError(
                 f'You already have a medication called "{med.name}".', field="name"
@@ -225,19 +271,80 @@ class DiaryService:
         label = f"add medication {med.name}"
         with self._change(label):
             self._records.add_medication(med)
-            self._records.set_medication_handling(med.name, handling)
+        return Changes(label, medications=True)
+
+    def update_medication(
+        self,
+        name: str,
+        strength_mg: float | None = None,
+        concentration_mg_ml: float | None = None,
+        split: int | None = None,
+        syringe_ml: float | None = None,
+    ) -> Changes:
+        """Change how a medication comes (tablet strength, liquid concentration, splitting,
+        syringe); arguments left as None keep what was there. Its drug and form stay: recorded
+        doses and regimens depend on them (add a new medication instead). Stored plans keep
+        the steps they were made with."""
+        old = self._medication(name)
+        med = checked_medication(
+            replace(
+                old,
+                strength_mg=old.strength_mg if strength_mg is None else strength_mg,
+                concentration_mg_ml=(
+                    old.concentration_mg_ml if concentration_mg_ml is None else concentration_mg_ml
+                ),
+                split=old.split if split is None else split,
+                syringe_ml=old.syringe_ml if syringe_ml is None else syringe_ml,
+            )
+        )
+        label = f"change medication {old.name}"
+        if med == old:
+            return Changes(label)
+        with self._change(label):
+            self._records.update_medication(old.name, med)
+        return Changes(label, medications=True)
+
+    def rename_medication(self, name: str, new_name: str) -> Changes:
+        """Give a medication another name; its recorded doses and regimens follow it."""
+        old = self._medication(name)
+        med = checked_medication(replace(old, name=new_name))
+        clash = self._records.medication(med.name)
+        if clash is not None and clash.id != old.id:
+            raise ValidationError(
+                f'You already have a medication called "{clash.name}".', field="name"
+            )
+        label = f"rename {old.name} to {med.name}"
+        if med.name == old.name:
+            return Changes(label)
+        with self._change(label):
+            self._records.update_medication(old.name, med)
+        return Changes(label, medications=True)
+
+    def set_medication_retired(self, name: str, retired: bool = True) -> Changes:
+        """Retire a medication no longer taken (or bring it back). A retired one is left out of
+        the medications offered and of the products plans measure with; its recorded doses and
+        regimen entries stay in the history, with its name."""
+        old = self._medication(name)
+        label = f"{'retire' if retired else 'bring back'} {old.name}"
+        if old.retired == retired:
+            return Changes(label)
+        with self._change(label):
+            self._records.update_medication(old.name, replace(old, retired=retired))
         return Changes(label, medications=True)
 
     def medication_handling(self) -> dict[str, Handling]:
-        """How finely each medication can be taken (tablet splitting, syringe marks)."""
-        return self._records.medication_handling()
+        """How finely each medication can be taken (tablet splitting, syringe marks), by name.
+        The same as each ``Medication``'s ``split`` and ``syringe_ml``."""
+        return handling_by_name(self._records.medications(include_retired=True))
 
     def products(self) -> list[Product]:
-        """What the person's medications can measure, for plans and cuts."""
-        return products_from(self._records.medications(), self._records.medication_handling())
+        """What the person's medications in use can measure, for plans and cuts."""
+        medications = self._records.medications(include_retired=False)
+        return products_from(medications, handling_by_name(medications))
 
-    def medications(self) -> list[Medication]:
-        return self._records.medications()
+    def medications(self, include_retired: bool = False) -> list[Medication]:
+        """Medications in use, by name; with ``include_retired`` also the retired ones."""
+        return self._records.medications(include_retired=include_retired)
 
     # ---- regimen --------------------------------------------------------------------
     def set_regimen(
@@ -417,6 +524,67 @@ class DiaryService:
         with self._change(label):
             self._records.set_symptom_tracked(known, tracked)
         return Changes(label, symptoms=True)
+
+    def move_symptom(self, name: str, new_position: int) -> Changes:
+        """Move a symptom to ``new_position`` (0 first) in the order of
+        ``symptoms(include_retired=True)``; the others keep their order around it."""
+        symptoms = [s.name for s in self._records.symptoms(include_untracked=True)]
+        known = resolve_name("symptom", name, symptoms, field="name")
+        last = len(symptoms) - 1
+        if isinstance(new_position, bool) or not isinstance(new_position, int):
+            raise ValidationError("The new position must be a whole number.", field="position")
+        if not 0 <= new_position <= last:
+            raise ValidationError(
+                f"The new position must be from 0 to {last} (got {new_position}).",
+                field="position",
+            )
+        label = f"move {known}"
+        order = [other for other in symptoms if other != known]
+        order.insert(new_position, known)
+        if order == symptoms:
+            return Changes(label)
+        with self._change(label):
+            self._records.set_symptom_order(order)
+        return Changes(label, symptoms=True)
+
+    def rename_symptom(self, name: str, new_name: str) -> Changes:
+        """Rename a symptom you added yourself; its ratings follow it. Symptoms of the standard
+        list keep their names, so that reports read the same for every user."""
+        symptoms = {s.name: s for s in self._records.symptoms(include_untracked=True)}
+        known = resolve_name("symptom", name, symptoms, field="name")
+        if not symptoms[known].custom:
+            raise ValidationError(
+                f'"{known}" is from the standard list, so it keeps its name; you can stop '
+                "tracking it and add your own instead.",
+                field="name",
+            )
+        new_name = clean_name(new_name, "symptom name")
+        clash = next(
+            (s for s in symptoms if s.casefold() == new_name.casefold() and s != known), None
+        )
+        if clash is not None:
+            raise ValidationError(f'"{clash}" is already in your list of symptoms.', field="name")
+        label = f"rename {known} to {new_name}"
+        if new_name == known:
+            return Changes(label)
+        with self._change(label):
+            self._records.rename_symptom(known, new_name)
+        return Changes(label, symptoms=True, checkins=True)
+
+    # ---- reminders ------------------------------------------------------------------
+    def reminder_settings(self) -> ReminderSettings:
+        """Dose reminders: off unless turned on; details hidden unless allowed."""
+        return ReminderSettings.from_settings(self._records.settings())
+
+    def set_reminder_settings(self, reminders: ReminderSettings) -> Changes:
+        if reminders.enabled != self.reminder_settings().enabled:
+            label = "turn dose reminders " + ("on" if reminders.enabled else "off")
+        else:
+            label = "change the reminder settings"
+        with self._change(label):
+            for key, value in reminders.as_settings().items():
+                self._records.put_setting(key, value)
+        return Changes(label, settings=True)
 
     # ---- events ---------------------------------------------------------------------
     def add_event(self, day: dt.date, kind: EventKind, title: str, note: str = "") -> Changes:
@@ -746,7 +914,7 @@ class DiaryService:
                 field="mg",
             )
         # Measured with this medication alone: it is the one the new dose is taken as.
-        products = products_from([med], self._records.medication_handling())
+        products = products_from([med], handling_by_name([med]))
         if to_mg > 0 and products and not is_measurable(med.drug, to_mg, products):
             raise cannot_measure(med.drug, to_mg, products)
         return to_mg
@@ -814,9 +982,10 @@ class DiaryService:
         return self._records.day_summaries(start, end)
 
     def all_records(self) -> DiaryRecords:
+        """Everything in the diary, for export: nothing the diary holds is left out."""
         records = self._records
         return DiaryRecords(
-            medications=tuple(records.medications()),
+            medications=tuple(records.medications(include_retired=True)),
             regimen_changes=tuple(records.regimen_history()),
             doses=tuple(records.all_doses()),
             holds=tuple(records.holds()),
@@ -824,26 +993,41 @@ class DiaryService:
             checkins=tuple(records.all_checkins()),
             events=tuple(records.events()),
             settings=records.settings(),
+            plans=tuple(records.plans()),
         )
 
     def import_records(self, records: DiaryRecords) -> Changes:
-        """All or nothing: validate every record first (naming the bad one), then add them."""
-        plan = plan_import(records, self._existing(), self._now())
+        """All or nothing: validate every record first (naming the bad one), then add them.
+        The file's symptom order is taken for the symptoms it names; the diary's others
+        follow. Plans are added as stored; at most one of them (or the diary's) is active."""
+        repo = self._records
+        existing = self._existing()
+        plan = plan_import(records, existing, self._now())
+        extras = check_extras(
+            records,
+            repo.medications(include_retired=True),
+            has_active_plan=repo.active_plan() is not None,
+            current_settings=repo.settings(),
+        )
         label = "import"
         with self._change(label):
-            repo = self._records
             for med in plan.new_medications:
-                repo.add_medication(med)
+                repo.add_medication(with_file_handling(med, extras))
             repo.add_symptoms(plan.new_symptoms)
             for name, tracked in plan.tracked.items():
                 repo.set_symptom_tracked(name, tracked)
+            if extras.symptom_order:
+                all_symptoms = repo.symptoms(include_untracked=True)
+                repo.set_symptom_order(symptom_order(extras.symptom_order, all_symptoms))
             for change in plan.regimen_changes:
                 repo.put_regimen(change)
             repo.add_doses(plan.doses)
             repo.add_holds(plan.holds)
             repo.put_checkins(plan.checkins)
             repo.add_events(plan.events)
-            for key, value in plan.settings.items():
+            for plan_record in extras.plans:
+                repo.add_plan(plan_record)
+            for key, value in {**plan.settings, **extras.settings}.items():
                 repo.put_setting(key, value)
         return Changes.everything(label)
 
@@ -944,7 +1128,7 @@ class DiaryService:
     def _medication(self, name: str) -> Medication:
         med = self._records.medication(name.strip())
         if med is None:
-            names = [m.name for m in self._records.medications()]
+            names = [m.name for m in self._records.medications(include_retired=True)]
             raise not_found("medication", name, names, field="medication")
         return med
 
@@ -964,7 +1148,9 @@ class DiaryService:
     def _medication_for_regimen(self, planned: RegimenDose) -> Medication:
         if planned.medication is not None:
             return self._medication(planned.medication)
-        matching = [m for m in self._records.medications() if m.drug == planned.drug]
+        # A retired medication of the drug is the one meant only when no other is in use.
+        of_drug = [m for m in self._records.medications(True) if m.drug == planned.drug]
+        matching = [m for m in of_drug if not m.retired] or of_drug
         if len(matching) == 1:
             return matching[0]
         if not matching:
@@ -983,7 +1169,9 @@ class DiaryService:
     def _existing(self) -> ExistingDiary:
         records = self._records
         return ExistingDiary(
-            medications=tuple(records.medications()),
+            medications=tuple(
+                as_compared_by_import_rules(m) for m in records.medications(include_retired=True)
+            ),
             symptoms=tuple(records.symptoms(include_untracked=True)),
             regimen_dates=frozenset(c.date for c in records.regimen_history()),
             checkin_dates=frozenset(records.checkin_dates()),

@@ -4,6 +4,9 @@ Pure functions on text: writing the files (atomically, mode 0600) is the caller'
 The JSON document round-trips every record of ``DiaryRecords`` (database ids are left out;
 import assigns new ones). The CSV tables are for reading in a spreadsheet, not for import.
 
+Version 2 added medications' splitting, syringe and retirement, and stored plans with their
+steps and status. Version 1 documents still import: what they lack takes its default.
+
 Parsing validates the structure of the whole document before anything is imported and names
 the first bad record and field, e.g. "Record doses[17]: mg must be a number.". Range checks
 (severity 0-4, sane amounts, ...) stay with the service, which validates again on import.
@@ -22,6 +25,7 @@ from typing import Any, TypeVar
 
 from diary.domain.errors import NewerFormat, ValidationError
 from diary.domain.models import (
+    DEFAULT_SYRINGE_ML,
     ChangeKind,
     CheckIn,
     Dose,
@@ -36,9 +40,11 @@ from diary.domain.models import (
     Symptom,
 )
 from diary.domain.records import DiaryRecords
+from diary.domain.taper.plan_record import PlanRecord, PlanStatus
+from diary.domain.taper.plans import PlanMethod, PlannedDose, PlanSpec, PlanStep, StepKind
 
 EXPORT_FORMAT = "taper-diary-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 
 CSV_FILES = (
     "medications.csv",
@@ -47,6 +53,7 @@ CSV_FILES = (
     "holds.csv",
     "checkins.csv",
     "events.csv",
+    "plan.csv",
 )
 
 JsonObject = dict[str, Any]
@@ -71,6 +78,7 @@ def export_json(records: DiaryRecords, exported_at: dt.datetime) -> str:
         "checkins": [_checkin_to_json(c) for c in records.checkins],
         "events": [_event_to_json(e) for e in records.events],
         "settings": dict(sorted(records.settings.items())),
+        "plans": [_plan_to_json(p) for p in records.plans],
     }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
@@ -82,6 +90,9 @@ def _medication_to_json(m: Medication) -> JsonObject:
         "form": m.form.value,
         "strength_mg": m.strength_mg,
         "concentration_mg_ml": m.concentration_mg_ml,
+        "split": m.split,
+        "syringe_ml": m.syringe_ml,
+        "retired": m.retired,
     }
 
 
@@ -142,6 +153,51 @@ def _event_to_json(e: Event) -> JsonObject:
     return {"date": e.date.isoformat(), "kind": e.kind.value, "title": e.title, "note": e.note}
 
 
+def _plan_to_json(p: PlanRecord) -> JsonObject:
+    spec = p.spec
+    return {
+        "created": p.created.isoformat(),
+        "status": p.status.value,
+        "table": p.table,
+        "crossover_to": p.crossover_to,
+        "stage_days": p.stage_days,
+        "spec": {
+            "method": spec.method.value,
+            "interval_days": spec.interval_days,
+            "start": spec.start.isoformat(),
+            "percent": spec.percent,
+            "step_mg": spec.step_mg,
+            "custom_mg": list(spec.custom_mg),
+            "final_step_mg": spec.final_step_mg,
+        },
+        "steps": [
+            _plan_step_to_json(step, applied)
+            for step, applied in zip(p.steps, p.applied, strict=True)
+        ],
+    }
+
+
+def _plan_step_to_json(step: PlanStep, applied: dt.date | None) -> JsonObject:
+    return {
+        "start": step.start.isoformat(),
+        "kind": step.kind.value,
+        "diazepam_mg": step.diazepam_mg,
+        "ideal_diazepam_mg": step.ideal_diazepam_mg,
+        "applied_on": _iso_or_none(applied),
+        "doses": [
+            {
+                "drug": d.drug,
+                "time": d.time.isoformat(timespec="minutes"),
+                "ideal_mg": d.ideal_mg,
+                "mg": d.mg,
+                "ml": d.ml,
+                "how": d.how,
+            }
+            for d in step.doses
+        ],
+    }
+
+
 # ---- export: CSV -------------------------------------------------------------------------
 
 
@@ -149,9 +205,27 @@ def export_csv(records: DiaryRecords) -> dict[str, str]:
     """One CSV text per record kind, keyed by file name. An empty cell means "not logged"."""
     return {
         "medications.csv": _table(
-            ["name", "drug", "form", "strength_mg", "concentration_mg_ml"],
+            [
+                "name",
+                "drug",
+                "form",
+                "strength_mg",
+                "concentration_mg_ml",
+                "split",
+                "syringe_ml",
+                "retired",
+            ],
             (
-                [m.name, m.drug, m.form.value, m.strength_mg, m.concentration_mg_ml]
+                [
+                    m.name,
+                    m.drug,
+                    m.form.value,
+                    m.strength_mg,
+                    m.concentration_mg_ml,
+                    m.split,
+                    m.syringe_ml,
+                    m.retired,
+                ]
                 for m in records.medications
             ),
         ),
@@ -184,6 +258,25 @@ def export_csv(records: DiaryRecords) -> dict[str, str]:
             ["date", "kind", "title", "note"],
             ([e.date.isoformat(), e.kind.value, e.title, e.note] for e in records.events),
         ),
+        "plan.csv": _table(
+            [
+                "plan_created",
+                "plan_status",
+                "step",
+                "start",
+                "kind",
+                "applied_on",
+                "diazepam_mg",
+                "ideal_diazepam_mg",
+                "time",
+                "drug",
+                "mg",
+                "ideal_mg",
+                "ml",
+                "how",
+            ],
+            _plan_rows(records.plans),
+        ),
     }
 
 
@@ -196,6 +289,27 @@ def _regimen_rows(changes: Sequence[RegimenChange]) -> Iterable[list[object]]:
             yield [*common, None, None, None, None, *tail]
         for d in r.doses:
             yield [*common, d.time.isoformat("minutes"), d.drug, d.medication, d.mg, *tail]
+
+
+def _plan_rows(plans: Sequence[PlanRecord]) -> Iterable[list[object]]:
+    """One row per dose time of each step; a step with no doses (the last) still gets one."""
+    for p in plans:
+        for number, (step, applied) in enumerate(zip(p.steps, p.applied, strict=True), start=1):
+            common = [
+                p.created.isoformat(),
+                p.status.value,
+                number,
+                step.start.isoformat(),
+                step.kind.value,
+                _iso_or_none(applied),
+                round(step.diazepam_mg, 6),
+                round(step.ideal_diazepam_mg, 6),
+            ]
+            if not step.doses:
+                yield [*common, None, None, None, None, None, None]
+            for d in step.doses:
+                time = d.time.isoformat("minutes")
+                yield [*common, time, d.drug, d.mg, round(d.ideal_mg, 6), d.ml, d.how]
 
 
 def _checkins_table(symptoms: Sequence[Symptom], checkins: Sequence[CheckIn]) -> str:
@@ -273,6 +387,7 @@ def parse_export(text: str) -> DiaryRecords:
         checkins=_records(document, "checkins", _checkin_from),
         events=_records(document, "events", _event_from),
         settings=_settings_from(document.get("settings", {})),
+        plans=_records(document, "plans", _plan_from),
     )
 
 
@@ -334,6 +449,12 @@ class _Record:
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(name, "must be a whole number")
+        return value
+
+    def whole_number(self, name: str) -> int:
+        value = self.optional_int(name)
+        if value is None:
             raise self.fail(name, "must be a whole number")
         return value
 
@@ -420,12 +541,17 @@ def _records(document: JsonObject, kind: str, build: Callable[[_Record], T]) -> 
 
 
 def _medication_from(r: _Record) -> Medication:
+    split = r.optional_int("split")
+    syringe_ml = r.optional_number("syringe_ml")
     return Medication(
         name=r.required_text("name"),
         drug=r.required_text("drug"),
         form=r.choice("form", Form, default=Form.TABLET),
         strength_mg=r.optional_number("strength_mg"),
         concentration_mg_ml=r.optional_number("concentration_mg_ml"),
+        split=1 if split is None else split,
+        syringe_ml=DEFAULT_SYRINGE_ML if syringe_ml is None else syringe_ml,
+        retired=r.flag("retired"),
     )
 
 
@@ -503,6 +629,61 @@ def _event_from(r: _Record) -> Event:
         kind=r.choice("kind", EventKind),
         title=r.required_text("title"),
         note=r.text("note"),
+    )
+
+
+def _plan_from(r: _Record) -> PlanRecord:
+    spec = _Record(f"{r.label}.spec", r.raw.get("spec"))
+    steps: list[PlanStep] = []
+    applied: list[dt.date | None] = []
+    for index, item in enumerate(r.items("steps")):
+        step = _Record(f"{r.label}.steps[{index}]", item)
+        doses = tuple(
+            _planned_dose_from(_Record(f"{step.label}.doses[{i}]", dose))
+            for i, dose in enumerate(step.items("doses"))
+        )
+        steps.append(
+            PlanStep(
+                index=index,
+                start=step.date("start"),
+                kind=step.choice("kind", StepKind),
+                doses=doses,
+                diazepam_mg=step.number("diazepam_mg"),
+                ideal_diazepam_mg=step.number("ideal_diazepam_mg"),
+            )
+        )
+        applied.append(step.optional_date("applied_on"))
+    return PlanRecord(
+        spec=PlanSpec(
+            method=spec.choice("method", PlanMethod),
+            interval_days=spec.whole_number("interval_days"),
+            start=spec.date("start"),
+            percent=spec.optional_number("percent"),
+            step_mg=spec.optional_number("step_mg"),
+            custom_mg=tuple(
+                _Record(f"{spec.label}.custom_mg[{i}]", {"mg": mg}).number("mg")
+                for i, mg in enumerate(spec.items("custom_mg"))
+            ),
+            final_step_mg=spec.optional_number("final_step_mg"),
+        ),
+        table=r.required_text("table"),
+        created=r.date("created"),
+        steps=tuple(steps),
+        applied=tuple(applied),
+        crossover_to=r.text("crossover_to") or None,
+        stage_days=r.optional_int("stage_days"),
+        status=r.choice("status", PlanStatus),
+    )
+
+
+def _planned_dose_from(r: _Record) -> PlannedDose:
+    return PlannedDose(
+        drug=r.required_text("drug"),
+        time=r.time("time"),
+        ideal_mg=r.number("ideal_mg"),
+        mg=r.number("mg"),
+        ml=r.optional_number("ml"),
+        how=r.text("how"),
     )
 
 

@@ -31,7 +31,6 @@ from diary.domain.models import (
 )
 from diary.domain.taper.plan_record import PlanRecord, PlanStatus
 from diary.domain.taper.plans import PlanMethod, PlannedDose, PlanSpec, PlanStep, StepKind
-from diary.domain.taper.products import Handling
 
 _TIME = "%H:%M"
 
@@ -63,11 +62,14 @@ class Repository:
         self._conn = conn
 
     # ---- medications ---------------------------------------------------------------
-    _MEDICATION_COLUMNS = "name, drug, form, strength_mg, concentration_mg_ml, id"
+    _MEDICATION_COLUMNS = (
+        "name, drug, form, strength_mg, concentration_mg_ml, id, split, syringe_ml, retired"
+    )
 
-    def medications(self) -> list[Medication]:
+    def medications(self, include_retired: bool) -> list[Medication]:
+        where = "" if include_retired else " WHERE retired = 0"
         rows = self._conn.execute(
-            f"SELECT {self._MEDICATION_COLUMNS} FROM medication ORDER BY name COLLATE NOCASE"
+            f"SELECT {self._MEDICATION_COLUMNS} FROM medication{where} ORDER BY name COLLATE NOCASE"
         )
         return [_medication(row) for row in rows]
 
@@ -79,21 +81,38 @@ class Repository:
 
     def add_medication(self, med: Medication) -> int:
         cursor = self._conn.execute(
-            "INSERT INTO medication (name, drug, form, strength_mg, concentration_mg_ml)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (med.name, med.drug, med.form.value, med.strength_mg, med.concentration_mg_ml),
+            "INSERT INTO medication (name, drug, form, strength_mg, concentration_mg_ml, split,"
+            " syringe_ml, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                med.name,
+                med.drug,
+                med.form.value,
+                med.strength_mg,
+                med.concentration_mg_ml,
+                med.split,
+                med.syringe_ml,
+                med.retired,
+            ),
         )
         return _rowid(cursor)
 
-    def medication_handling(self) -> dict[str, Handling]:
-        """How finely each medication can be taken, by medication name."""
-        rows = self._conn.execute("SELECT name, split, syringe_ml FROM medication")
-        return {row[0]: Handling(row[1], row[2]) for row in rows}
-
-    def set_medication_handling(self, name: str, handling: Handling) -> None:
+    def update_medication(self, name: str, med: Medication) -> None:
+        """Replace the stored medication called ``name`` (its id stays, so doses and regimen
+        entries keep pointing at it) by ``med``, whose name may differ."""
         self._conn.execute(
-            "UPDATE medication SET split = ?, syringe_ml = ? WHERE name = ?",
-            (handling.split, handling.syringe_ml, name),
+            "UPDATE medication SET name = ?, drug = ?, form = ?, strength_mg = ?,"
+            " concentration_mg_ml = ?, split = ?, syringe_ml = ?, retired = ? WHERE name = ?",
+            (
+                med.name,
+                med.drug,
+                med.form.value,
+                med.strength_mg,
+                med.concentration_mg_ml,
+                med.split,
+                med.syringe_ml,
+                med.retired,
+                name,
+            ),
         )
 
     # ---- regimen -------------------------------------------------------------------
@@ -367,6 +386,20 @@ class Repository:
     def set_symptom_tracked(self, name: str, tracked: bool) -> None:
         self._conn.execute("UPDATE symptom SET tracked = ? WHERE name = ?", (tracked, name))
 
+    def rename_symptom(self, name: str, new_name: str) -> None:
+        """Ratings refer to the symptom's id, so its history follows the new name."""
+        self._conn.execute("UPDATE symptom SET name = ? WHERE name = ?", (new_name, name))
+
+    def set_symptom_order(self, names: Sequence[str]) -> None:
+        """Number the named symptoms 0, 1, 2, ... in the order given; any symptom not named
+        follows them, in its present order."""
+        named = list(names)
+        rest = [s.name for s in self.symptoms(include_untracked=True) if s.name not in named]
+        self._conn.executemany(
+            "UPDATE symptom SET position = ? WHERE name = ?",
+            [(position, name) for position, name in enumerate(named + rest)],
+        )
+
     # ---- check-ins -----------------------------------------------------------------
     def checkin(self, day: dt.date) -> CheckIn | None:
         found = self._checkins("WHERE c.date = ?", (day.isoformat(),))
@@ -474,6 +507,7 @@ class Repository:
             "ratings": "rating",
             "symptoms": "symptom",
             "events": "event",
+            "plans": "plan",
         }
         return {
             kind: self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -558,9 +592,13 @@ def _rowid(cursor: sqlite3.Cursor) -> int:
     return rowid
 
 
-def _medication(row: tuple[str, str, str, float | None, float | None, int]) -> Medication:
-    name, drug, form, strength, concentration, med_id = row
-    return Medication(name, drug, Form(form), strength, concentration, med_id)
+def _medication(
+    row: tuple[str, str, str, float | None, float | None, int, int, float, int],
+) -> Medication:
+    name, drug, form, strength, concentration, med_id, split, syringe_ml, retired = row
+    return Medication(
+        name, drug, Form(form), strength, concentration, med_id, split, syringe_ml, bool(retired)
+    )
 
 
 def _regimen_change(row: tuple[int, str, str, str, int], doses: list[RegimenDose]) -> RegimenChange:

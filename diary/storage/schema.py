@@ -164,8 +164,14 @@ CREATE TABLE plan_dose (
 CREATE INDEX plan_dose_step ON plan_dose (step_id);
 """
 
+# Version 3: settings for the Settings page. A medication can be retired: no longer taken,
+# left out of pickers and plans, but its doses and regimen entries keep pointing at it.
+_V3 = """
+ALTER TABLE medication ADD COLUMN retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1));
+"""
+
 # MIGRATIONS[i] upgrades user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 LATEST_VERSION = len(MIGRATIONS)
 
 

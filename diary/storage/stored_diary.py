@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Protocol
 
 from diary.domain.errors import DiaryError
-from diary.storage.backups import list_backups
+from diary.domain.models import BackupInfo
+from diary.storage.backups import backups_folder, list_backups
 from diary.storage.database import Database
 from diary.storage.keys import KdfParams
 from diary.storage.repository import Repository
@@ -31,6 +32,9 @@ class SealedFile(Protocol):
         self, new_passphrase: str, db_bytes: bytes, kdf: KdfParams | None = None
     ) -> None: ...
     def new_recovery_key(self, db_bytes: bytes) -> str: ...
+    def rotate_data_key(
+        self, db_bytes: bytes, new_passphrase: str | None = None, kdf: KdfParams | None = None
+    ) -> str: ...
     def read_backup(self, backup_id: str) -> bytes: ...
     def close(self) -> None: ...
 
@@ -83,13 +87,14 @@ class StoredDiary:
 
     def restore(self, data: bytes) -> None:
         self._require_no_write("restore")
-        db = Database.from_bytes(data)
+        db = Database.from_bytes(data)  # checked (and migrated) before anything is written
         try:
-            self._file.save(data if not db.migrated else db.to_bytes())
+            saved = db.to_bytes() if db.migrated else data
+            self._file.save(saved)
         except BaseException:
             db.close()
             raise
-        self._swap(db, data)
+        self._swap(db, saved)
 
     def change_passphrase(self, new_passphrase: str) -> None:
         self._require_no_write("change the passphrase")
@@ -98,6 +103,19 @@ class StoredDiary:
     def new_recovery_key(self) -> str:
         self._require_no_write("make a new recovery key")
         return self._file.new_recovery_key(self._saved)
+
+    def rotate_keys(self, new_passphrase: str | None = None) -> str:
+        self._require_no_write("change the keys")
+        return self._file.rotate_data_key(self._saved, new_passphrase, kdf=self._kdf)
+
+    def backups(self) -> list[BackupInfo]:
+        return [BackupInfo(b.id, b.generation, b.saved_at) for b in list_backups(self.path)]
+
+    def read_backup(self, backup_id: str) -> bytes:
+        return self._file.read_backup(backup_id)
+
+    def backup_folder(self) -> Path:
+        return backups_folder(self.path)
 
     def integrity_problems(self) -> list[str]:
         """Everything wrong with the diary in memory and with each backup beside it."""

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from diary import bootstrap
-from diary.domain.models import EventKind, Form
+from diary.domain.models import EventKind, Form, RegimenDose, ReminderSettings
+from diary.domain.taper.plans import PlanMethod, PlanSpec
 from diary.storage.keys import KdfParams
 from tests.cli.conftest import PASSPHRASE, Diary, Run, assert_fails
 
@@ -36,6 +39,13 @@ def fill(diary: Diary) -> None:
         service.record_checkin(dt.date(2025, 3, 2), note="=SUM(A1)", for_doctor=True)
         service.start_hold(dt.date(2025, 3, 2), "Settling")
         service.add_event(dt.date(2025, 3, 3), EventKind.APPOINTMENT, "Prescriber review")
+        service.add_medication(
+            "Diazepam liquid", "diazepam", Form.LIQUID, concentration_mg_ml=1, syringe_ml=0.05
+        )
+        service.set_regimen([RegimenDose("diazepam", 5, dt.time(8))], dt.date(2025, 1, 1))
+        service.create_plan(PlanSpec(PlanMethod.STEP, 14, dt.date.today(), step_mg=1))
+        service.set_medication_retired("Diazepam 2 mg")
+        service.set_reminder_settings(ReminderSettings(enabled=True, show_details=True))
     finally:
         service.close()
 
@@ -53,7 +63,25 @@ def export_json(run_cli: Run, diary: Diary, out: Path) -> None:
     assert "NOT encrypted" in result.err
 
 
-def test_json_export_then_import_into_a_fresh_diary_gives_identical_counts(
+def everything(path: Path) -> dict[str, object]:
+    """All records of a diary, without the ids a new diary assigns afresh."""
+    service = bootstrap.open_diary(path, passphrase=PASSPHRASE)
+    try:
+        records = service.all_records()
+    finally:
+        service.close()
+
+    def no_id(item: Any) -> Any:
+        return dataclasses.replace(item, id=None) if hasattr(item, "id") else item
+
+    return {
+        f.name: [no_id(item) for item in getattr(records, f.name)]
+        for f in dataclasses.fields(records)
+        if f.name != "settings"
+    } | {"settings": records.settings}
+
+
+def test_json_export_then_import_into_a_fresh_diary_keeps_everything(
     diary: Diary, run_cli: Run, tmp_path: Path
 ) -> None:
     fill(diary)
@@ -65,7 +93,9 @@ def test_json_export_then_import_into_a_fresh_diary_gives_identical_counts(
     fresh = new_diary(tmp_path, "fresh.tpd")
     imported = run_cli(fresh, "import", str(out), stdin=LINE)
     assert imported.code == 0, imported.err
+    assert "1 plan" in imported.out
     assert counts(fresh) == counts(diary.path)
+    assert everything(fresh) == everything(diary.path)
 
 
 def test_csv_export_writes_one_private_file_per_kind(
@@ -84,6 +114,7 @@ def test_csv_export_writes_one_private_file_per_kind(
         "holds.csv",
         "events.csv",
         "medications.csv",
+        "plan.csv",
     }
     assert all(os.stat(p).st_mode & 0o777 == 0o600 for p in folder.iterdir())
     with open(folder / "checkins.csv", newline="") as f:

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -25,6 +26,8 @@ from diary.domain.models import (
     Symptom,
 )
 from diary.domain.records import DiaryRecords
+from diary.domain.taper.plan_record import PlanRecord, PlanStatus
+from diary.domain.taper.plans import PlanMethod, PlannedDose, PlanSpec, PlanStep, StepKind
 from diary.services.transfer import export_csv, export_json, parse_export
 
 PLUS_ONE = dt.timezone(dt.timedelta(hours=1))
@@ -108,7 +111,7 @@ def test_round_trip_keeps_the_utc_offset_of_each_dose() -> None:
 def test_document_is_versioned_and_not_logged_stays_null() -> None:
     document = export_document()
     assert document["format"] == "taper-diary-export"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["exported_at"] == "2025-03-02T09:30:00+01:00"
     checkins = document["checkins"]
     assert isinstance(checkins, list)
@@ -159,7 +162,7 @@ def test_a_bad_regimen_dose_is_named_inside_its_change() -> None:
 
 def test_newer_export_version_is_refused() -> None:
     document = export_document()
-    document["version"] = 2
+    document["version"] = 3
     with pytest.raises(NewerFormat, match="newer version"):
         parse_export(json.dumps(document))
 
@@ -185,7 +188,15 @@ def read_table(text: str) -> list[dict[str, str]]:
 def test_csv_has_one_file_per_record_kind() -> None:
     tables = export_csv(sample_records())
     assert sorted(tables) == sorted(
-        ["medications.csv", "regimen.csv", "doses.csv", "holds.csv", "checkins.csv", "events.csv"]
+        [
+            "medications.csv",
+            "regimen.csv",
+            "doses.csv",
+            "holds.csv",
+            "checkins.csv",
+            "events.csv",
+            "plan.csv",
+        ]
     )
     assert len(read_table(tables["regimen.csv"])) == 3  # one row per dose time
     assert read_table(tables["holds.csv"])[1]["end"] == ""
@@ -201,3 +212,89 @@ def test_csv_checkins_have_one_column_per_symptom_and_blank_means_not_logged() -
 def test_csv_text_cannot_run_as_a_spreadsheet_formula() -> None:
     rows = read_table(export_csv(sample_records())["doses.csv"])
     assert rows[0]["note"].startswith("'=")
+
+
+# Written by export version 1 (before plans and medication handling were exported).
+VERSION_1_DOCUMENT = """{
+ "format": "taper-diary-export",
+ "version": 1,
+ "exported_at": "2025-03-02T09:30:00+01:00",
+ "medications": [
+  {"name": "Diazepam 2 mg", "drug": "diazepam", "form": "tablet", "strength_mg": 2.0,
+   "concentration_mg_ml": null}
+ ],
+ "regimen_changes": [
+  {"date": "2025-01-01", "kind": "start", "reason": "", "prescriber_involved": false,
+   "doses": [{"drug": "diazepam", "mg": 5.0, "time": "08:00", "medication": "Diazepam 2 mg"}]}
+ ],
+ "doses": [],
+ "holds": [],
+ "symptoms": [{"name": "Insomnia", "position": 0, "tracked": true, "custom": false}],
+ "checkins": [],
+ "events": [],
+ "settings": {"equivalence_table": "ashton"}
+}
+"""
+
+
+def test_a_version_1_document_still_parses_with_defaults_for_what_it_lacks() -> None:
+    records = parse_export(VERSION_1_DOCUMENT)
+    (med,) = records.medications
+    assert (med.name, med.split, med.syringe_ml, med.retired) == ("Diazepam 2 mg", 1, 0.1, False)
+    assert records.plans == ()
+    assert records.regimen_changes[0].doses[0].mg == 5.0
+
+
+def sample_plan() -> PlanRecord:
+    dose = PlannedDose("diazepam", dt.time(8), 4.5, 4.5, 4.5, "4.5 mL")
+    return PlanRecord(
+        spec=PlanSpec(PlanMethod.CUSTOM, 14, dt.date(2025, 3, 1), custom_mg=(4.5, 0.0)),
+        table="ashton",
+        created=dt.date(2025, 2, 28),
+        steps=(
+            PlanStep(0, dt.date(2025, 3, 1), StepKind.CUT, (dose,), 4.5, 4.5),
+            PlanStep(1, dt.date(2025, 3, 15), StepKind.FINAL, (), 0.0, 0.0),
+        ),
+        applied=(dt.date(2025, 3, 2), None),
+        status=PlanStatus.ACTIVE,
+    )
+
+
+def with_plan_and_handling() -> DiaryRecords:
+    records = sample_records()
+    tablet, liquid = records.medications
+    return replace(
+        records,
+        medications=(replace(tablet, split=4, retired=True), replace(liquid, syringe_ml=0.05)),
+        plans=(sample_plan(),),
+        settings={"equivalence_table": "ashton", "reminders_enabled": "true"},
+    )
+
+
+def test_version_2_round_trips_plans_and_medication_handling() -> None:
+    records = with_plan_and_handling()
+    assert parse_export(export_json(records, EXPORTED_AT)) == records
+
+
+def test_a_bad_plan_step_is_named_with_its_field() -> None:
+    document = export_document(with_plan_and_handling())
+    plans = document["plans"]
+    assert isinstance(plans, list)
+    plans[0]["steps"][1]["kind"] = "jump"
+    with pytest.raises(ValidationError, match=r"^Record plans\[0\]\.steps\[1\]: kind must be"):
+        parse_export(json.dumps(document))
+
+
+def test_csv_plan_has_a_row_per_dose_of_each_step_and_medications_their_handling() -> None:
+    tables = export_csv(with_plan_and_handling())
+    rows = read_table(tables["plan.csv"])
+    assert [(r["step"], r["kind"], r["applied_on"], r["mg"]) for r in rows] == [
+        ("1", "cut", "2025-03-02", "4.5"),
+        ("2", "final", "", ""),
+    ]
+    assert rows[0]["plan_status"] == "active" and rows[0]["ml"] == "4.5"
+    meds = read_table(tables["medications.csv"])
+    assert [(m["split"], m["syringe_ml"], m["retired"]) for m in meds] == [
+        ("4", "0.1", "True"),
+        ("1", "0.05", "False"),
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,15 @@ from diary.domain.models import (
     EventKind,
     Form,
     Hold,
+    Medication,
     RegimenDose,
+    ReminderSettings,
 )
 from diary.domain.records import DiaryRecords
+from diary.domain.taper.plans import PlanMethod, PlanSpec
+from diary.domain.taper.warnings import Thresholds
 from diary.services.diary_service import DiaryService
+from diary.services.transfer import export_json, parse_export
 from diary.storage.keys import KdfParams
 from tests.services.conftest import DAY, PASSPHRASE
 
@@ -45,6 +51,17 @@ def _fill(service: DiaryService) -> None:
     service.record_checkin(DAY, {"Jaw clenching": 2, "Tinnitus": 0}, 6, 7.5, "ok", True)
     service.add_event(DAY, EventKind.APPOINTMENT, "Prescriber")
     service.set_equivalence_override("bromazepam", 5.5)
+    # What the Settings page and the taper tools add: nothing of it may be lost either.
+    service.add_medication("Valium 2", "diazepam", strength_mg=2, split=2)
+    service.update_medication("Diazepam 1 mg/mL", syringe_ml=0.05)
+    service.set_medication_retired("Ativan")
+    service.move_symptom("Jaw clenching", 0)
+    service.set_warning_thresholds(Thresholds(hard_percent=20, soft_percent=8, window_days=21))
+    service.set_reminder_settings(ReminderSettings(enabled=True))
+    today = dt.date.today()
+    service.create_plan(PlanSpec(PlanMethod.STEP, 14, today, step_mg=1))
+    service.create_plan(PlanSpec(PlanMethod.PERCENT, 14, today, percent=10, final_step_mg=1))
+    service.apply_next_step(today)
 
 
 @pytest.fixture
@@ -60,11 +77,13 @@ def _without_ids(records: DiaryRecords) -> dict[str, object]:
         has_id = any(f.name == "id" for f in dataclasses.fields(item))
         return dataclasses.replace(item, id=None) if has_id else item
 
-    return {
+    compared = {
         f.name: [no_id(item) for item in getattr(records, f.name)]
         for f in dataclasses.fields(records)
         if f.name != "settings"
     } | {"settings": records.settings}
+    assert all(compared.values()), "every kind of record is filled, so each is compared"
+    return compared
 
 
 def test_everything_exported_imports_into_a_new_diary(
@@ -140,3 +159,80 @@ def test_bad_records_are_named(
     with pytest.raises(ValidationError, match=message):
         on_lorazepam.import_records(records)
     assert on_lorazepam.generation == generation
+
+
+def test_the_json_document_round_trips_everything(
+    service: DiaryService, second: DiaryService
+) -> None:
+    _fill(service)
+    records = service.all_records()
+    text = export_json(records, dt.datetime(2025, 3, 2, 9, 30).astimezone())
+    second.import_records(parse_export(text))
+    assert _without_ids(second.all_records()) == _without_ids(records)
+    summary = second.plan_summary()
+    assert summary is not None and summary.steps_left == len(summary.plan.steps) - 1
+    assert second.reminder_settings().enabled
+    assert second.symptoms()[0].name == "Jaw clenching"
+    second.close()
+
+
+def _active_plan_records(service: DiaryService) -> DiaryRecords:
+    _fill(service)
+    return DiaryRecords(plans=service.all_records().plans)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda r: dataclasses.replace(r, plans=r.plans[1:] * 2),
+            r"^Plan made on .*: the file has another active plan\.$",
+        ),
+        (
+            lambda r: dataclasses.replace(r, plans=(dataclasses.replace(r.plans[0], table="bnf"),)),
+            r"^Plan made on .*: .*bnf",
+        ),
+        (
+            lambda r: dataclasses.replace(r, settings={"warning_cut_percent": "lots"}),
+            r"^The warning settings: they must be numbers\.$",
+        ),
+        (
+            lambda r: dataclasses.replace(r, settings={"warning_cut_percent": "150"}),
+            r"^The warning settings: the warning percentage must be between 0 and 100",
+        ),
+        (
+            lambda r: dataclasses.replace(r, settings={"reminders_enabled": "yes"}),
+            r'^Setting "reminders_enabled": it must be true or false\.$',
+        ),
+    ],
+)
+def test_bad_plans_and_settings_are_named_and_import_nothing(
+    service: DiaryService,
+    second: DiaryService,
+    change: Callable[[DiaryRecords], DiaryRecords],
+    message: str,
+) -> None:
+    records = change(_active_plan_records(service))
+    generation = second.generation
+    with pytest.raises(ValidationError, match=message):
+        second.import_records(records)
+    assert second.generation == generation and second.plan_summary() is None
+    second.close()
+
+
+def test_an_active_plan_does_not_import_over_the_diary_s_own(service: DiaryService) -> None:
+    _fill(service)
+    plans = service.all_records().plans
+    only_one = r"^Plan made on .*: the diary already has an active plan\.$"
+    with pytest.raises(ValidationError, match=only_one):
+        service.import_records(DiaryRecords(plans=plans))
+
+
+def test_a_medication_measured_differently_is_a_conflict(service: DiaryService) -> None:
+    service.add_medication("Valium 2", "diazepam", strength_mg=2, split=2)
+    whole = Medication("Valium 2", "diazepam", Form.TABLET, 2.0)
+    with pytest.raises(ValidationError, match='Medication "Valium 2": .*other tablet splitting'):
+        service.import_records(DiaryRecords(medications=(whole,)))
+    halves = dataclasses.replace(whole, split=2)
+    service.import_records(DiaryRecords(medications=(halves,)))  # the same one: nothing to add
+    assert len(service.medications()) == 1

@@ -230,6 +230,7 @@ def test_counts(on_lorazepam: DiaryService) -> None:
         "ratings": 2,
         "symptoms": 24,
         "events": 0,
+        "plans": 0,
     }
 
 

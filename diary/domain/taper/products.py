@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from diary.domain.errors import ValidationError
-from diary.domain.models import Form, Medication
+from diary.domain.models import DEFAULT_SYRINGE_ML, Form, Medication
 from diary.domain.taper.measurable import Product
 
-DEFAULT_SYRINGE_ML = 0.1
 MAX_SYRINGE_ML = 10.0
 SPLIT_WORDS: Mapping[str, int] = MappingProxyType({"none": 1, "half": 2, "quarter": 4})
 
