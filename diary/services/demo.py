@@ -36,6 +36,7 @@ from diary.domain.models import (
     RegimenDose,
 )
 from diary.domain.records import DiaryRecords
+from diary.domain.taper.plans import PlanMethod, PlanSpec
 from diary.services.diary_service import DiaryService
 
 DEFAULT_SEED = 20250301
@@ -144,7 +145,8 @@ def demo_records(
 def write_demo(
     service: DiaryService, days: int, end: dt.date, seed: int = DEFAULT_SEED
 ) -> DiaryRecords:
-    """Fill an empty diary with the synthetic story: one transaction, one save."""
+    """Fill an empty diary with the synthetic story and a plan ahead: one transaction, one
+    save. Returns everything the diary then holds."""
     names = [s.name for s in service.symptoms()]
     records = demo_records(days, names, end, seed)
     rated = {name for checkin in records.checkins for name in checkin.ratings}
@@ -153,7 +155,20 @@ def write_demo(
         for name in names:
             if name not in rated:
                 service.set_symptom_tracked(name, False)
-    return records
+        service.create_plan(_plan_ahead(end))
+    return service.all_records()
+
+
+def _plan_ahead(end: dt.date) -> PlanSpec:
+    """The plan the person has made for the last stretch: 10% of the dose just before, every
+    two weeks, measured with the 1 mg/mL liquid, with 0.3 mg a day as the chosen last step."""
+    return PlanSpec(
+        method=PlanMethod.PERCENT,
+        interval_days=14,
+        start=end + dt.timedelta(days=7),
+        percent=10,
+        final_step_mg=0.3,
+    )
 
 
 # ---- the story: regimen changes, holds, events ------------------------------------------
