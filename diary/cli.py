@@ -747,6 +747,13 @@ def _add_calc(commands: _Commands) -> None:
     equivalent = _command(sub, "equivalent", "an amount of a drug in mg diazepam", _calc_equivalent)
     equivalent.add_argument("drug", metavar="DRUG")
     equivalent.add_argument("mg", type=_positive_number, metavar="MG")
+    equivalent.add_argument(
+        "--factor",
+        type=_positive_number,
+        metavar="MG",
+        help="mg of DRUG taken as equal to 10 mg diazepam, as your prescriber uses "
+        "(needed where the table gives a range, e.g. bromazepam 5-6)",
+    )
     _table_option(equivalent)
     _json_option(equivalent)
     liquid = _command(sub, "liquid", "a suspension made from tablets", _calc_liquid)
@@ -923,11 +930,18 @@ def _time_of_day(text: str) -> dt.time:
 def _calc_equivalent(args: argparse.Namespace, console: Console) -> int:
     drug = canonical_drug(args.drug)
     table = get_table(args.table)
-    mg = diazepam_equivalent(drug, args.mg, table)
+    overrides = {} if args.factor is None else {drug: args.factor}
+    try:
+        mg = diazepam_equivalent(drug, args.mg, table, overrides)
+    except NotFound:
+        raise
+    except ValidationError as error:
+        raise ValidationError(f"{error} Give it with --factor MG.", field=error.field) from None
     if args.json:
         _say_json(console, {"drug": drug, "mg": args.mg, "table": table.name, "diazepam_mg": mg})
     else:
-        console.say(f"{args.mg:g} mg {drug} ≈ {mg:.4g} mg diazepam ({table.title} table).")
+        source = f"your value of {args.factor:g} mg" if args.factor else f"the {table.title} table"
+        console.say(f"{args.mg:g} mg {drug} ≈ {mg:.4g} mg diazepam (by {source}).")
     return EXIT_OK
 
 

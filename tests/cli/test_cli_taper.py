@@ -40,6 +40,13 @@ def test_calc_equivalent_needs_no_diary(run_cli: Run, tmp_path: Path) -> None:
     assert_fails(run_cli(None, "calc", "equivalent", "clonazepan", "1"), 2, 'mean "clonazepam"')
 
 
+def test_a_range_in_the_table_needs_the_prescribers_value(run_cli: Run) -> None:
+    assert_fails(run_cli(None, "calc", "equivalent", "bromazepam", "6"), 2, "5-6", "--factor")
+    chosen = run_cli(None, "calc", "equivalent", "bromazepam", "6", "--factor", "6", "--json")
+    assert chosen.code == 0, chosen.err
+    assert json.loads(chosen.out)["diazepam_mg"] == 10.0
+
+
 def test_calc_liquid_json_series_and_shake_note(run_cli: Run) -> None:
     base = ["calc", "liquid", "--tablet-mg", "10", "--tablets", "1", "--volume-ml", "10"]
     removed = json.loads(run_cli(None, *base, "--remove-ml", "2.5", "--json").out)
