@@ -5,7 +5,9 @@ Measured on the 10-year demo diary:
   serialize, encrypt, fsync'd atomic replace, backup rotation), vs a plain on-disk SQLite WAL
   commit of the same change (synchronous=FULL, so it is durable too) in the same run;
 - unlock: key derivation (Argon2id with this machine's calibrated parameters) vs the rest
-  (header checks, decrypt, deserialize, quick_check, migrations).
+  (header checks, decrypt, deserialize, quick_check, migrations);
+- stability: the full-range stability report (burden, rolling, baseline, runs, cut responses,
+  trends, DZ-eq series) the Charts page and ``taper-diary stability`` show.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.charts import bench_charts
 from diary.bootstrap import create_diary, open_diary
 from diary.services.demo import write_demo
 from diary.storage.diary_file import DiaryFile
@@ -125,7 +128,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = bench_save(Path(tmp), kdf)
         bench_unlock(path, kdf)
+        bench_stability(path)
+        bench_charts(path, PASSPHRASE, report, timed)
     return 0
+
+
+def bench_stability(path: Path) -> None:
+    """DiaryService.stability over the whole 10-year diary: reading the check-ins and regimen,
+    then every series and figure of the Charts page and ``taper-diary stability``."""
+    service = open_diary(path, passphrase=PASSPHRASE)
+    try:
+        print("stability report over the whole 10-year diary:")
+        report("DiaryService.stability() (read + compute)", timed(service.stability, 20))
+    finally:
+        service.close()
 
 
 if __name__ == "__main__":

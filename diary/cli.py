@@ -35,6 +35,9 @@ from diary.domain.equivalence import (
 from diary.domain.errors import DamagedFile, DiaryError, NotFound, ValidationError
 from diary.domain.models import DEFAULT_SYRINGE_ML, ChangeKind, Form, RegimenChange, RegimenDose
 from diary.domain.records import DiaryRecords
+from diary.domain.stability.responses import CutResponse
+from diary.domain.stability.series import DayStability
+from diary.domain.stability.waves import Run
 from diary.domain.taper import liquid
 from diary.domain.taper.history import daily_diazepam
 from diary.domain.taper.measurable import Product
@@ -46,6 +49,7 @@ from diary.domain.validation import check_regimen, describe_date
 from diary.services import demo, transfer
 from diary.services.diary_service import DiaryService
 from diary.services.planning import TaperStatus, preview_steps
+from diary.services.stability_report import StabilityReport
 from diary.storage import atomic_write
 from diary.storage.backups import list_backups, restore_backup
 from diary.storage.keys import KdfParams
@@ -175,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_cut(commands)
     _add_reinstate(commands)
     _add_status(commands)
+    _add_stability(commands)
     return parser
 
 
@@ -419,9 +424,19 @@ def run(
     except KeyboardInterrupt:
         console.warn("Stopped; anything already reported as saved is saved.")
         return EXIT_OTHER
+    except BrokenPipeError:
+        # The reader went away (e.g. "| head"): not an error of ours, and nothing to report.
+        _silence_stdout()
+        return EXIT_OK
     except Exception as exc:
         console.warn(crash_message(exc))
         return EXIT_OTHER
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's final flush does not raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def crash_message(exc: BaseException, log_dir: Path | None = None) -> str:
@@ -1439,3 +1454,184 @@ def _mg(value: float | None) -> str:
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
+
+
+# ---- stability: burden over time, windows and waves, cut responses -----------------------
+
+
+def _add_stability(commands: _Commands) -> None:
+    stability = _command(
+        commands,
+        "stability",
+        "symptom burden by day, stable days, windows and waves, and how each change was followed",
+        _stability,
+    )
+    stability.add_argument("--from", dest="start", type=_date, metavar="D", help="first day")
+    stability.add_argument("--to", dest="end", type=_date, metavar="D", help="default today")
+    _json_option(stability)
+
+
+def _stability(args: argparse.Namespace, console: Console) -> int:
+    with _unlocked(args, console) as service:
+        report = service.stability(args.start, args.end)
+    if args.json:
+        _say_json(console, _stability_json(report))
+    else:
+        _print_stability(console, report)
+    return EXIT_OK
+
+
+def _stability_json(report: StabilityReport) -> dict[str, object]:
+    return {
+        "days": [
+            {
+                "date": day.date.isoformat(),
+                "burden": _rounded(day.burden),
+                "rolling": _rounded(day.rolling),
+                "stable": day.stable,
+            }
+            for day in report.days
+        ],
+        "waves": [_run_json(run) for run in report.waves],
+        "windows": [_run_json(run) for run in report.windows],
+        "cut_responses": [
+            {
+                "date": response.date.isoformat(),
+                "kind": response.kind,
+                "from_mg": _rounded(response.from_mg, 3),
+                "to_mg": _rounded(response.to_mg, 3),
+                "before_mean": _rounded(response.before_mean),
+                "after_mean": _rounded(response.after_mean),
+                "peak": _rounded(response.peak),
+                "peak_delay_days": response.peak_delay_days,
+                "days_to_baseline": response.days_to_baseline,
+            }
+            for response in report.cut_responses
+        ],
+    }
+
+
+def _run_json(run: Run) -> dict[str, object]:
+    return {
+        "start": run.start.isoformat(),
+        "end": run.end.isoformat(),
+        "depth": _rounded(run.depth),
+        "peak": _rounded(run.peak),
+        "peak_date": run.peak_date.isoformat(),
+    }
+
+
+def _rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _print_stability(console: Console, report: StabilityReport) -> None:
+    say = console.say
+    say(
+        f"Stability from {describe_date(report.start)} to {describe_date(report.end)}: "
+        "symptom burden is the rated severities as a share of their maximum (0-100%)."
+    )
+    known = sum(1 for day in report.days if day.stable is not None)
+    share = report.stable_share()
+    if share is None:
+        say("Stable days: not enough logged days yet to tell.")
+    else:
+        unknown = len(report.days) - known
+        say(
+            f"Stable days: {share:.0%} of the {known} days with enough logged days around them"
+            + (f"; {unknown} other days had too few to tell." if unknown else ".")
+        )
+    say(_current_state(report))
+    say()
+    _print_runs(console, "Waves (runs of days worse than your usual range)", report.waves)
+    say()
+    _print_runs(console, "Windows (runs of days better than your usual range)", report.windows)
+    say()
+    _print_responses(console, report)
+    say()
+    say("Waves and windows are descriptive labels for your own record, not a diagnosis.")
+    say(_NO_ADVICE)
+
+
+def _current_state(report: StabilityReport) -> str:
+    day: DayStability | None = report.current
+    if day is None or day.rolling is None or day.baseline is None or day.band is None:
+        return (
+            "Current state: there are not enough logged days in the last week and the four "
+            "weeks before it to compare with your usual range."
+        )
+    figures = f"rolling burden {day.rolling:.0f}%, usual {day.baseline:.0f}% ± {day.band:.0f}"
+    if day.rolling > day.baseline + day.band:
+        where = "above your usual range"
+    elif day.rolling < day.baseline - day.band:
+        where = "below your usual range (fewer symptoms than usual)"
+    else:
+        where = "within your usual range"
+    text = f"Your rolling symptom burden is {where} ({figures}) on {describe_date(day.date)}."
+    if day.slope is not None and day.slope > report.params.trend_max_points_per_day:
+        text += f" It has been rising over the last {report.params.trend_days} days."
+    return text
+
+
+def _print_runs(console: Console, title: str, runs: Sequence[Run]) -> None:
+    if not runs:
+        console.say(f"{title}: none.")
+        return
+    console.say(f"{title}:")
+    rows = [
+        [
+            run.start.isoformat(),
+            run.end.isoformat(),
+            str(run.days),
+            f"{run.depth:.0f} points",
+            f"{run.peak:.0f}% on {run.peak_date.isoformat()}",
+        ]
+        for run in runs
+    ]
+    _table(console, ["Start", "End", "Days", "Depth", "Peak"], rows)
+
+
+def _print_responses(console: Console, report: StabilityReport) -> None:
+    responses = report.cut_responses
+    if not responses:
+        console.say("Responses to regimen changes: no cut, crossover step or updose in the period.")
+        return
+    title = get_table(report.table).title
+    console.say(f"Responses to regimen changes (burden; DZ-eq by the {title} table):")
+    rows = [
+        [
+            response.date.isoformat(),
+            response.kind,
+            f"{response.from_mg:.3g} -> {response.to_mg:.3g} mg",
+            _burden_cell(response.before_mean),
+            "not yet" if _after_not_over(report, response) else _burden_cell(response.after_mean),
+            "-"
+            if response.peak is None
+            else f"{response.peak:.0f}% on day {response.peak_delay_days}",
+            _back_cell(response, is_last=index == len(responses) - 1),
+        ]
+        for index, response in enumerate(responses)
+    ]
+    header = ["Date", "Change", "DZ-eq/day", "14 days before", "14 days after", "Peak", "Back"]
+    _table(console, header, rows)
+    console.say(
+        "Back: days from the change until the 7-day burden was back within the usual range "
+        "of the 14 days before it (0: it stayed within)."
+    )
+
+
+def _after_not_over(report: StabilityReport, response: CutResponse) -> bool:
+    last = response.date + dt.timedelta(days=report.params.response_window_days - 1)
+    return last > report.end
+
+
+def _burden_cell(value: float | None) -> str:
+    return "not enough data" if value is None else f"{value:.0f}%"
+
+
+def _back_cell(response: CutResponse, is_last: bool) -> str:
+    if response.days_to_baseline is not None:
+        return f"day {response.days_to_baseline}"
+    if response.before_mean is None:
+        return "no baseline"
+    return "not yet" if is_last else "not before next change"

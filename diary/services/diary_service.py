@@ -99,6 +99,7 @@ from diary.services.planning import (
     timeline,
 )
 from diary.services.ports import DiaryRecordsPort, DiaryStore
+from diary.services.stability_report import StabilityReport, build_report
 from diary.services.undo import UndoHistory
 
 E = TypeVar("E", bound=StrEnum)
@@ -1177,6 +1178,33 @@ class DiaryService:
             checkin_dates=frozenset(records.checkin_dates()),
             holds=tuple(records.holds()),
             dose_keys=frozenset((d.taken_at, d.medication.casefold()) for d in records.all_doses()),
+        )
+
+    # ---- stability: burden over time, windows and waves, cut responses ---------------
+    def stability(
+        self, start: dt.date | None = None, end: dt.date | None = None
+    ) -> StabilityReport:
+        """Stability figures and series from ``start`` (default: the first check-in or regimen)
+        to ``end`` (default: today), computed once; figures are as of ``end``."""
+        records = self._records
+        checkins = records.all_checkins()
+        changes = records.regimen_history()
+        last = end or self._today()
+        recorded = [c.date for c in checkins] + [c.date for c in changes]
+        first = start or min(min(recorded, default=last), last)
+        if last < first:
+            raise ValidationError(
+                f"The period ends on {describe_date(last)}, before it starts on "
+                f"{describe_date(first)}.",
+                field="end",
+            )
+        return build_report(
+            checkins,
+            changes,
+            self.equivalence_table(),
+            records.equivalence_overrides(),
+            first,
+            last,
         )
 
 
