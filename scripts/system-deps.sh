@@ -25,6 +25,7 @@ if [ "$mode" = test ]; then
   # The report tests check real PDFs with poppler and qpdf.
   command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
   command -v qpdf >/dev/null 2>&1 || missing="$missing qpdf"
+  command -v dbus-daemon >/dev/null 2>&1 || missing="$missing dbus-daemon dbus-bin"  # auto-lock tests
 fi
 [ -z "$missing" ] && exit 0
 

@@ -6,7 +6,10 @@ so tests can pass a subclass that records what would have been shown instead of 
 
 from __future__ import annotations
 
-from PySide6.QtGui import QTextDocument
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
@@ -27,3 +30,18 @@ class Dialogs:
         document.setHtml(html)
         document.print_(printer)
         return True
+
+    # ---- used by the Settings page ----------------------------------------------------
+    def confirm(self, parent: QWidget | None, title: str, question: str, yes_text: str) -> bool:
+        """Ask before an action that replaces something; True only if ``yes_text`` is chosen.
+        The safe answer (Cancel) is the default, so Enter alone never confirms."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
+        yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def open_folder(self, folder: Path) -> None:
+        """Show ``folder`` in the file manager (a local file URL: nothing leaves the computer)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -19,12 +19,14 @@ def format_mg(mg: float) -> str:
 
 
 def format_doses(day: DaySummary) -> str:
+    """What was taken, then how many doses: "diazepam 1.1 mg in 2 doses"."""
     if day.dose_count == 0:
         return NOT_LOGGED
+    count = f"{day.dose_count} dose{'s' if day.dose_count != 1 else ''}"
     totals = ", ".join(
         f"{drug} {format_mg(mg)}" for drug, mg in sorted(day.total_mg_by_drug.items())
     )
-    return f"{day.dose_count} ({totals})" if totals else str(day.dose_count)
+    return f"{totals} in {count}" if totals else count
 
 
 def format_burden(day: DaySummary) -> str:

@@ -2,26 +2,38 @@
 
 It holds the open ``DiaryService`` while unlocked and nothing from the diary while locked.
 Every change goes through ``mutate``, which shows errors and re-emits one ``changed``
-signal; pages refresh themselves from it.
+signal; pages refresh themselves from it. Which page was showing and the splitter positions
+are remembered in QSettings (no diary content), and restored on the next unlock.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QSettings, QTime, Signal
+from PySide6.QtCore import QByteArray, QSettings, QTime, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from diary.domain.changes import Changes
+from diary.domain.errors import SaveFailed
 from diary.services.diary_service import DiaryService
 from diary.ui.auto_lock import IdleTimer, idle_timeout_ms
 from diary.ui.dialogs import Dialogs
 from diary.ui.diary_location import DiaryLocation
 from diary.ui.errors import ErrorPresenter
-from diary.ui.pages.days_page import DaysPage
+from diary.ui.pages.history_page import HistoryPage
+from diary.ui.pages.taper_page import TaperPage
+from diary.ui.pages.today_page import TodayPage
 from diary.ui.screens.create_screen import CreateScreen
 from diary.ui.screens.recovery_key_screen import RecoveryKeyScreen
 from diary.ui.screens.unlock_screen import UnlockScreen
@@ -33,11 +45,22 @@ log = logging.getLogger(__name__)
 APP_NAME = "Taper Diary"
 DEFAULT_SIZE_IN_TEXT = (200, 50)  # at most this many average characters wide and lines high
 SCREEN_SHARE = 0.85  # on first start, fill this share of the screen (within the limit above)
+# Tabs are the way between pages: easy targets, the current one plain to see.
+PAGE_TABS_STYLE = "QTabBar::tab { min-width: 9em; min-height: 2.2em; font-weight: 600; }"
+PAGE_KEY = "window/page"  # the title of the page showing at the last lock, e.g. "history"
+SPLITTERS_KEY = "window/splitters"  # + "/<object name>": a splitter's saved state
 
 
 class SessionPage(Protocol):
-    """What a page offers the window. ``close_session`` must drop the service and clear
-    every widget and model that shows diary content: it runs on every lock."""
+    """What a page offers the window.
+
+    ``close_session`` runs on every lock, while the service is still open: it saves what is
+    typed but not yet saved (through ``mutate``), then drops the service and clears every
+    widget and model that shows diary content. A page changes the diary only through the
+    window's ``mutate`` and shows a failed save itself (``widgets.save_state.NotSavedBanner``
+    with Retry); the window shows every other error. Give a ``QSplitter`` an object name and
+    its position is remembered.
+    """
 
     title: str
 
@@ -46,6 +69,8 @@ class SessionPage(Protocol):
     def close_session(self) -> None: ...
 
     def on_changed(self, changes: Changes) -> None: ...
+
+    def focus_first_field(self) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -72,12 +97,19 @@ class MainWindow(QMainWindow):
         self.create_screen = CreateScreen(location, self.presenter)
         self.recovery_key_screen = RecoveryKeyScreen(dialogs)
         self.unlock_screen = UnlockScreen(location, self.presenter)
-        self.days_page = DaysPage()
         self.pages = QTabWidget()
-        self.pages.setTabBarAutoHide(True)  # one page for now; the tab bar appears with more
         self.pages.setDocumentMode(True)
+        self.pages.setStyleSheet(PAGE_TABS_STYLE)
         self.session_pages: list[SessionPage] = []
-        self._add_page(self.days_page)
+        self.page_actions: list[QAction] = []
+        self._build_actions()
+        self.today_page = TodayPage(self.mutate)
+        self.history_page = HistoryPage(self.mutate)
+        self.taper_page = TaperPage(self.mutate)
+        for page in (self.today_page, self.history_page, self.taper_page):
+            self._add_page(page)
+        self.page_actions[0].setShortcuts([QKeySequence("Ctrl+1"), QKeySequence("Ctrl+T")])
+        self.history_page.open_day.connect(self.open_day_in_today)
         self.stack = QStackedWidget()
         for screen in (self.create_screen, self.recovery_key_screen, self.unlock_screen):
             self.stack.addWidget(screen)
@@ -86,7 +118,6 @@ class MainWindow(QMainWindow):
         self.status_line = QLabel()
         self.statusBar().addPermanentWidget(self.status_line)
 
-        self._build_actions()
         self.changed.connect(self._after_change)
         self.create_screen.created.connect(self._created)
         self.recovery_key_screen.kept.connect(self._recovery_key_kept)
@@ -102,11 +133,31 @@ class MainWindow(QMainWindow):
         self._show_screen(self.unlock_screen if location.exists() else self.create_screen)
 
     def _add_page(self, page: SessionPage) -> None:
-        """Host a page: it gets the service on unlock, every change, and is cleared on lock."""
+        """Host a page: it gets the service on unlock, every change, and is cleared on lock.
+        The n-th page is shown by Ctrl+n, from the View menu."""
         assert isinstance(page, QWidget)
         self.pages.addTab(page, page.title)
         self.session_pages.append(page)
         self.changed.connect(page.on_changed)
+        number = len(self.session_pages)
+        text = with_mnemonic(page.title, [a.text() for a in self.page_actions])
+        action = self._action(text, QKeySequence(f"Ctrl+{number}"), lambda: self.show_page(page))
+        action.setEnabled(self._service is not None)
+        self.view_menu.addAction(action)
+        self.page_actions.append(action)
+
+    def show_page(self, page: SessionPage) -> None:
+        """Bring ``page`` to the front with the keyboard in it (while unlocked)."""
+        if self._service is None:
+            return
+        assert isinstance(page, QWidget)
+        self.pages.setCurrentWidget(page)
+        page.focus_first_field()
+
+    def open_day_in_today(self, day: object) -> None:
+        assert isinstance(day, dt.date)
+        self.today_page.open_day(day)
+        self.show_page(self.today_page)
 
     # ---- actions --------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -121,6 +172,7 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        self.view_menu = self.menuBar().addMenu("&View")
         self._update_actions()
 
     def _action(
@@ -139,11 +191,13 @@ class MainWindow(QMainWindow):
         service = self._service
         undo_label = service.undo_label() if service else None
         redo_label = service.redo_label() if service else None
-        self.undo_action.setText(f"&Undo {undo_label}" if undo_label else "&Undo")
+        self.undo_action.setText(action_text("&Undo", undo_label))
         self.undo_action.setEnabled(undo_label is not None)
-        self.redo_action.setText(f"&Redo {redo_label}" if redo_label else "&Redo")
+        self.redo_action.setText(action_text("&Redo", redo_label))
         self.redo_action.setEnabled(redo_label is not None)
         self.lock_action.setEnabled(service is not None)
+        for action in self.page_actions:
+            action.setEnabled(service is not None)
 
     # ---- the session ----------------------------------------------------------------
     @property
@@ -156,7 +210,7 @@ class MainWindow(QMainWindow):
         for page in self.session_pages:
             page.open_session(service)
         self._show_screen(self.pages)
-        self.days_page.table.setFocus()
+        self._restore_view()
         self._show_status("Opened")
         self._update_actions()
         self.idle_timer.arm()
@@ -172,14 +226,19 @@ class MainWindow(QMainWindow):
             self.lock()
 
     def lock(self) -> None:
-        """Drop the service (connection and keys), clear every page, ask to unlock again."""
+        """Clear every page, drop the service (connection and keys), ask to unlock again.
+
+        Pages close first, while the service is still open: Today saves a note still being
+        typed. Auto-lock, Ctrl+L and closing the window all come through here."""
         self.idle_timer.disarm()
+        if self._service is not None:
+            self._remember_view()
+        for page in self.session_pages:
+            page.close_session()
         for service in (self._service, self._pending_service):
             if service is not None:
                 service.close()
         self._service = self._pending_service = None
-        for page in self.session_pages:
-            page.close_session()
         self.recovery_key_screen.forget_key()
         self.status_line.clear()
         self.status_line.setToolTip("")
@@ -188,23 +247,37 @@ class MainWindow(QMainWindow):
         self._show_screen(self.unlock_screen)
 
     def mutate(self, action: Callable[[DiaryService], Changes]) -> Changes | None:
-        """Run one change through the service; show any error; announce what changed."""
+        """Run one change of a page through the service and announce what changed.
+
+        A failed save is left to the page, which shows its NOT SAVED banner with Retry
+        (one message, not a banner and a dialog); every other error is shown here."""
+        return self._run(action, show_save_failure=False)
+
+    def undo(self) -> None:
+        self._run(lambda service: service.undo(), show_save_failure=True)
+
+    def redo(self) -> None:
+        self._run(lambda service: service.redo(), show_save_failure=True)
+
+    def _run(
+        self, action: Callable[[DiaryService], Changes], show_save_failure: bool
+    ) -> Changes | None:
         if self._service is None:
             return None
         try:
             changes = action(self._service)
+        except SaveFailed as failure:
+            self.status_line.setText("Last change NOT saved")
+            if show_save_failure:
+                self.presenter.show(self, failure)
+            self._update_actions()
+            return None
         except Exception as error:  # noqa: BLE001 - the presenter explains every kind
             self.presenter.show(self, error)
             self._update_actions()
             return None
         self.changed.emit(changes)
         return changes
-
-    def undo(self) -> None:
-        self.mutate(lambda service: service.undo())
-
-    def redo(self) -> None:
-        self.mutate(lambda service: service.redo())
 
     def _after_change(self, _changes: Changes) -> None:
         self._update_actions()
@@ -230,6 +303,32 @@ class MainWindow(QMainWindow):
         if service is not None:
             self.open_session(service)
 
+    # ---- what is remembered between sessions (no diary content) ----------------------
+    def _remember_view(self) -> None:
+        page = self.pages.currentWidget()
+        if isinstance(page, QWidget):
+            self._settings.setValue(PAGE_KEY, page_key(page))
+        for splitter in self._named_splitters():
+            key = f"{SPLITTERS_KEY}/{splitter.objectName()}"
+            self._settings.setValue(key, splitter.saveState())
+        self._settings.sync()
+
+    def _restore_view(self) -> None:
+        """The page and splitters as they were at the last lock; Today the first time."""
+        for splitter in self._named_splitters():
+            state = self._settings.value(f"{SPLITTERS_KEY}/{splitter.objectName()}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        wanted = self._settings.value(PAGE_KEY)
+        page = next(
+            (p for p in self.session_pages if isinstance(p, QWidget) and page_key(p) == wanted),
+            self.session_pages[0],
+        )
+        self.show_page(page)
+
+    def _named_splitters(self) -> list[QSplitter]:
+        return [s for s in self.pages.findChildren(QSplitter) if s.objectName()]
+
     # ---- window ---------------------------------------------------------------------
     def _show_screen(self, screen: QWidget) -> None:
         self.stack.setCurrentWidget(screen)
@@ -252,3 +351,21 @@ class MainWindow(QMainWindow):
         save_geometry(self, self._settings)
         self.lock()
         super().closeEvent(event)
+
+
+def page_key(page: QWidget) -> str:
+    return str(getattr(page, "title", type(page).__name__)).lower()
+
+
+def action_text(verb: str, label: str | None) -> str:
+    """ "&Undo rate Insomnia"; an "&" in the label is shown as itself, not as a shortcut."""
+    return f"{verb} {label.replace('&', '&&')}" if label else verb
+
+
+def with_mnemonic(title: str, taken: list[str]) -> str:
+    """``title`` with an Alt-letter that no other item of the menu uses."""
+    used = {text[text.index("&") + 1].lower() for text in taken if "&" in text}
+    for at, letter in enumerate(title):
+        if letter.isalpha() and letter.lower() not in used:
+            return f"{title[:at]}&{title[at:]}"
+    return title

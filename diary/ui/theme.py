@@ -2,9 +2,10 @@
 
 The dark palette is made for light-sensitive eyes: no pure white on pure black, muted
 accents, and a clearly visible focus ring on whatever has the keyboard. By default the
-theme follows the system (dark when the system does not say). ``TAPER_DIARY_THEME``
-(dark, light or system) and ``TAPER_DIARY_TEXT_SCALE`` (e.g. 2 or 200%) override it until
-the settings page exists.
+theme follows the system (dark when the system does not say). The Settings page chooses the
+theme and text size (remembered in QSettings, applied live by ``LiveAppearance``);
+``TAPER_DIARY_THEME`` (dark, light or system) and ``TAPER_DIARY_TEXT_SCALE`` (e.g. 2 or 200%)
+decide over that choice while they are set.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QColor, QFontInfo, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -209,3 +210,103 @@ def style_sheet(c: Colours, text_px: int) -> str:
     }}
     QStatusBar {{ color: {c.muted_text}; }}
     """
+
+
+# ---- the Settings page's choice, remembered and applied live ----------------------------
+# A preference, not health data: kept in QSettings. An environment variable, when set, still
+# decides (so a screenshot or a test run can pin the look whatever was chosen).
+THEME_KEY = "appearance/theme"
+TEXT_SCALE_KEY = "appearance/text_scale_percent"
+TEXT_SCALE_CHOICES = tuple(range(100, 201, 10))  # percent, in 10% steps
+
+
+@dataclass(frozen=True)
+class Appearance:
+    mode: ThemeMode = ThemeMode.SYSTEM
+    text_percent: int = 100
+
+    @property
+    def text_scale(self) -> float:
+        return self.text_percent / 100
+
+
+def stored_appearance(settings: QSettings) -> Appearance:
+    """What the person chose on the Settings page; defaults for anything missing or odd."""
+    try:
+        mode = ThemeMode(str(settings.value(THEME_KEY, ThemeMode.SYSTEM.value)))
+    except ValueError:
+        mode = ThemeMode.SYSTEM
+    try:
+        percent = int(float(str(settings.value(TEXT_SCALE_KEY, 100))))
+    except ValueError:
+        percent = 100
+    nearest = min(TEXT_SCALE_CHOICES, key=lambda choice: abs(choice - percent))
+    return Appearance(mode, nearest)
+
+
+def store_appearance(settings: QSettings, appearance: Appearance) -> None:
+    settings.setValue(THEME_KEY, appearance.mode.value)
+    settings.setValue(TEXT_SCALE_KEY, appearance.text_percent)
+    settings.sync()
+
+
+def overriding_env() -> list[str]:
+    """The environment variables set now that decide over the stored choice."""
+    return [name for name in (THEME_ENV, TEXT_SCALE_ENV) if os.environ.get(name, "").strip()]
+
+
+def effective_mode(chosen: ThemeMode) -> ThemeMode:
+    return mode_from_env() if os.environ.get(THEME_ENV, "").strip() else chosen
+
+
+def effective_text_scale(chosen: float) -> float:
+    return text_scale_from_env() if os.environ.get(TEXT_SCALE_ENV, "").strip() else chosen
+
+
+class LiveAppearance(QObject):
+    """Applies a theme and text size to the whole running app, and again on every change.
+
+    One per application (``live_appearance`` finds or makes it). It remembers the font size
+    the app started with, so text sizes are always scaled from that, never compounded, and
+    follows the system's light/dark switch while the mode is "follow system".
+    """
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.setObjectName("taperDiaryLiveAppearance")
+        self._app = app
+        self._base_point_size = app.font().pointSizeF()
+        self._mode = ThemeMode.SYSTEM
+        self._scale = 1.0
+        app.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+
+    @property
+    def mode(self) -> ThemeMode:
+        return self._mode
+
+    @property
+    def text_scale(self) -> float:
+        return self._scale
+
+    def apply(self, appearance: Appearance) -> Colours:
+        """Apply ``appearance`` (the environment variables still decide when set)."""
+        self._mode = effective_mode(appearance.mode)
+        self._scale = effective_text_scale(appearance.text_scale)
+        font = self._app.font()
+        font.setPointSizeF(self._base_point_size * self._scale)
+        self._app.setFont(font)
+        return apply_theme(self._app, self._mode)
+
+    def _system_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self._mode is ThemeMode.SYSTEM:
+            apply_theme(self._app, self._mode)
+
+
+def live_appearance(app: QApplication) -> LiveAppearance:
+    found = app.findChild(LiveAppearance, "taperDiaryLiveAppearance")
+    return found if isinstance(found, LiveAppearance) else LiveAppearance(app)
+
+
+def apply_stored_appearance(app: QApplication, settings: QSettings) -> Colours:
+    """At start-up, before any window: the remembered theme and text size (or the env's)."""
+    return live_appearance(app).apply(stored_appearance(settings))

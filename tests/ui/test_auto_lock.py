@@ -48,7 +48,8 @@ def is_locked(window: MainWindow) -> bool:
 def assert_locked_and_cleared(window: MainWindow) -> None:
     assert is_locked(window)
     assert window.service is None
-    assert window.days_page.model.rowCount() == 0
+    assert window.history_page.model.rowCount() == 0
+    assert window.today_page.symptom_rows == [] and not window.today_page.isEnabled()
     assert window.windowTitle() == "Taper Diary (locked)"
     assert window.unlock_screen.secret.text() == ""
 
@@ -59,7 +60,7 @@ def test_an_idle_diary_locks_by_itself_and_forgets_the_days(
     window = open_window(
         qtbot, dialogs, window_settings, sample_diary.path, idle_lock_ms=SHORT_IDLE_MS
     )
-    assert window.days_page.model.rowCount() == 3
+    assert window.history_page.model.rowCount() == 3
 
     qtbot.waitUntil(lambda: is_locked(window), timeout=5_000)
 
@@ -67,14 +68,15 @@ def test_an_idle_diary_locks_by_itself_and_forgets_the_days(
     # Unlocking again works and the idle timer counts again.
     unlock_with(qtbot, window, PASSPHRASE)
     wait_for_days(qtbot, window)
-    assert window.days_page.model.rowCount() == 3
+    assert window.history_page.model.rowCount() == 3
     qtbot.waitUntil(lambda: is_locked(window), timeout=5_000)
 
 
 def test_typing_keeps_the_diary_open(qtbot, dialogs, window_settings, sample_diary):
     idle_ms = 1000  # generous: a loaded machine may stretch each 150 ms wait
     window = open_window(qtbot, dialogs, window_settings, sample_diary.path, idle_lock_ms=idle_ms)
-    table = window.days_page.table
+    window.show_page(window.history_page)
+    table = window.history_page.table
 
     for _ in range(10):  # 1.5 s of steady input: well past the idle delay
         qtbot.keyClick(table, Qt.Key.Key_Down)
@@ -88,7 +90,8 @@ def test_typing_keeps_the_diary_open(qtbot, dialogs, window_settings, sample_dia
 def test_moving_the_mouse_keeps_the_diary_open(qtbot, dialogs, window_settings, sample_diary):
     idle_ms = 1000  # generous: a loaded machine may stretch each 150 ms wait
     window = open_window(qtbot, dialogs, window_settings, sample_diary.path, idle_lock_ms=idle_ms)
-    viewport = window.days_page.table.viewport()
+    window.show_page(window.history_page)
+    viewport = window.history_page.table.viewport()
 
     for step in range(10):
         qtbot.mouseMove(viewport, QPoint(20 + step * 7, 20 + step * 3))
@@ -195,7 +198,7 @@ def watched_window(qtbot, dialogs, window_settings, sample_diary, bus: PrivateBu
     window = open_window(
         qtbot, dialogs, window_settings, sample_diary.path, session_watcher=watcher
     )
-    assert window.days_page.model.rowCount() == 3
+    assert window.history_page.model.rowCount() == 3
     return window, reasons
 
 

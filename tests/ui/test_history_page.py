@@ -14,15 +14,17 @@ from PySide6.QtCore import Qt
 
 from diary import bootstrap
 from diary.domain.changes import Changes
-from diary.domain.models import ChangeKind, EventKind, Form, RegimenDose
+from diary.domain.models import ChangeKind, DaySummary, EventKind, Form, RegimenDose
 from diary.services.diary_service import DiaryService
 from diary.storage.keys import KdfParams
-from diary.ui.formatting import NOT_LOGGED
+from diary.ui.formatting import NOT_LOGGED, format_doses, note_excerpt
 from diary.ui.models.history_model import (
     COLUMNS,
     Criteria,
+    HistoryData,
     HistoryFilter,
     HistoryModel,
+    build_rows,
     load_history,
 )
 from diary.ui.pages.history_page import Action, HistoryPage, Span
@@ -125,7 +127,7 @@ def test_every_logged_or_marked_day_is_a_row_newest_first_with_dashes_for_not_lo
     assert page.shown_count.text().startswith("8 of 8 days shown")
     assert "Ashton" in page.shown_count.text()
 
-    assert cell(page, START, "Doses") == "2 (diazepam 10 mg)"
+    assert cell(page, START, "Doses") == "diazepam 10 mg in 2 doses"
     assert cell(page, START, "DZ-eq") == "10 mg"
     assert cell(page, START, "Wellbeing") == "6/10"
     assert cell(page, START, "Sleep") == "7.5 h"
@@ -342,3 +344,73 @@ def test_dz_eq_agrees_with_the_series_the_charts_use(service, page):
     series = {day.date: day.total_mg for day in service.daily_dz_series(START, QUIET)}
     for day in shown_dates(page):
         assert page.days.row_at(page.days.row_of(day)).dz_mg == pytest.approx(series[day])
+
+
+# ---- how values read (moved here from the first, minimal day list) ---------------------
+
+
+def summary(day: dt.date, **values: object) -> DaySummary:
+    blank: dict[str, object] = {
+        "dose_count": 0,
+        "total_mg_by_drug": {},
+        "rated_symptoms": 0,
+        "burden_percent": None,
+        "wellbeing": None,
+        "sleep_hours": None,
+        "note": "",
+        "for_doctor": False,
+        "in_hold": False,
+    }
+    return DaySummary(day, **{**blank, **values})  # type: ignore[arg-type]
+
+
+def test_a_zero_that_was_logged_shows_as_zero_and_a_missing_value_as_a_dash():
+    logged_zero = summary(
+        dt.date(2024, 1, 1),
+        dose_count=1,
+        total_mg_by_drug={"diazepam": 5.0},
+        rated_symptoms=2,
+        burden_percent=0.0,
+        wellbeing=0,
+        sleep_hours=0.0,
+    )
+    not_logged = summary(dt.date(2024, 1, 2))
+    model = HistoryModel()
+    model.set_data(HistoryData(build_rows([logged_zero, not_logged], [], [], []), "Ashton"))
+
+    def row(index: int) -> dict[str, object]:
+        return {c.title: model.index(index, i).data() for i, c in enumerate(COLUMNS)}
+
+    zero, blank = row(1), row(0)  # newest first
+    assert zero["Doses"] == "diazepam 5 mg in 1 dose"
+    assert (zero["Symptoms"], zero["Wellbeing"], zero["Sleep"]) == ("0%", "0/10", "0 h")
+    for title in ("Doses", "Symptoms", "Wellbeing", "Sleep", "Note"):
+        assert blank[title] == NOT_LOGGED
+    spoken = model.index(0, COLUMN["Wellbeing"]).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken == "not logged"
+
+
+def test_the_doses_read_as_what_was_taken_then_how_many_doses():
+    day = dt.date(2024, 1, 1)
+    assert format_doses(summary(day)) == NOT_LOGGED
+    two = summary(day, dose_count=2, total_mg_by_drug={"diazepam": 1.1})
+    assert format_doses(two) == "diazepam 1.1 mg in 2 doses"
+    crossover = summary(day, dose_count=3, total_mg_by_drug={"lorazepam": 0.5, "diazepam": 5.0})
+    assert format_doses(crossover) == "diazepam 5 mg, lorazepam 0.5 mg in 3 doses"
+
+
+def test_long_notes_are_cut_to_an_excerpt():
+    note = "Slept badly; " * 10 + "\nsecond line"
+    assert note_excerpt(note).endswith("\N{HORIZONTAL ELLIPSIS}")
+    assert len(note_excerpt(note)) <= 61
+    assert note_excerpt("Short.\nMore below.") == "Short.\N{HORIZONTAL ELLIPSIS}"
+
+
+def test_numbers_are_right_aligned_and_words_left_aligned(page):
+    def alignment(title: str) -> int:
+        return int(cell(page, START, title, Qt.ItemDataRole.TextAlignmentRole))
+
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    assert alignment("Sleep") == alignment("Wellbeing") == alignment("DZ-eq") == right
+    assert alignment("Date") == alignment("Note") == alignment("Doses") == left

@@ -116,7 +116,7 @@ def test_dark_palette_avoids_white_on_black_and_marks_focus():
     assert 120 < contrast_gap < 230  # readable, not glaring
 
 
-def test_window_geometry_is_remembered_and_settings_hold_no_diary_content(
+def test_window_geometry_and_page_are_remembered_and_settings_hold_no_diary_content(
     qtbot, make_window, sample_diary, window_settings: QSettings, tmp_path: Path
 ):
     window = unlocked_window(qtbot, make_window, sample_diary)
@@ -127,7 +127,8 @@ def test_window_geometry_is_remembered_and_settings_hold_no_diary_content(
     settings_text = (tmp_path / "window.ini").read_bytes()
     assert b"canary" not in settings_text and b"2024-05" not in settings_text
     assert PASSPHRASE.encode() not in settings_text
-    assert window_settings.allKeys() == ["window/geometry"]
+    assert sorted(window_settings.allKeys()) == ["window/geometry", "window/page"]
+    assert window_settings.value("window/page") == "today"
 
     again = make_window(sample_diary.path)
     assert (again.width(), again.height()) == (640, 470)

@@ -7,10 +7,12 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from diary.ui.formatting import NOT_LOGGED
+from diary.ui.models.history_model import COLUMNS
 from tests.ui.conftest import PASSPHRASE, WORKER_TIMEOUT_MS
 from tests.ui.test_unlock import unlock_with, wait_for_days
 
 NEW_DAY = dt.date(2024, 5, 10)
+WELLBEING = next(i for i, column in enumerate(COLUMNS) if column.title == "Wellbeing")
 
 
 def unlocked_window(qtbot, make_window, sample_diary):
@@ -25,11 +27,11 @@ def unlocked_window(qtbot, make_window, sample_diary):
 def test_lock_drops_the_service_clears_the_list_and_asks_again(qtbot, make_window, sample_diary):
     window = unlocked_window(qtbot, make_window, sample_diary)
     service = window.service
-    assert window.days_page.model.rowCount() == 3
+    assert window.history_page.model.rowCount() == 3
 
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
 
-    assert window.days_page.model.rowCount() == 0
+    assert window.history_page.model.rowCount() == 0
     assert window.service is None
     assert window.stack.currentWidget() is window.unlock_screen
     assert window.windowTitle() == "Taper Diary (locked)"
@@ -41,7 +43,7 @@ def test_lock_drops_the_service_clears_the_list_and_asks_again(qtbot, make_windo
     # The released lock lets the diary open again, here and elsewhere.
     unlock_with(qtbot, window, PASSPHRASE)
     wait_for_days(qtbot, window)
-    assert window.days_page.model.rowCount() == 3
+    assert window.history_page.model.rowCount() == 3
 
 
 def test_undo_action_follows_the_service(qtbot, make_window, sample_diary):
@@ -58,21 +60,21 @@ def test_undo_action_follows_the_service(qtbot, make_window, sample_diary):
     assert label
     assert window.undo_action.text() == f"&Undo {label}"
     assert window.undo_action.isEnabled()
-    assert window.days_page.model.rowCount() == 4  # the page refreshed itself
-    assert window.days_page.model.index(0, 3).data() == "4/10"
+    assert window.history_page.model.rowCount() == 4  # the page refreshed itself
+    assert window.history_page.days.index(0, WELLBEING).data() == "4/10"
     assert window.status_line.text().startswith("Saved at ")
     assert f"generation {service.generation}" in window.status_line.toolTip()
     assert service.generation > generation
 
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
 
-    assert window.days_page.model.rowCount() == 3
+    assert window.history_page.model.rowCount() == 3
     assert window.redo_action.isEnabled()
     assert window.redo_action.text() == f"&Redo {service.redo_label()}"
 
     shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(window, Qt.Key.Key_Z, shift_ctrl)
-    assert window.days_page.model.rowCount() == 4
+    assert window.history_page.model.rowCount() == 4
 
 
 def test_a_refused_change_is_explained_and_changes_nothing(
@@ -86,9 +88,9 @@ def test_a_refused_change_is_explained_and_changes_nothing(
     assert len(dialogs.errors) == 1
     title, message = dialogs.errors[0]
     assert "Traceback" not in message and message.endswith(".")
-    assert window.days_page.model.rowCount() == 3
-    assert all(window.days_page.model.index(row, 3).data() != "11/10" for row in range(3))
-    assert NOT_LOGGED in {window.days_page.model.index(0, 3).data()}
+    assert window.history_page.model.rowCount() == 3
+    assert all(window.history_page.days.index(row, WELLBEING).data() != "11/10" for row in range(3))
+    assert NOT_LOGGED in {window.history_page.days.index(0, WELLBEING).data()}
 
 
 def test_quit_shortcut_closes_the_window_and_releases_the_diary(qtbot, make_window, sample_diary):

@@ -39,22 +39,23 @@ def expected_error(**secret: str) -> Exception:
     return caught.value
 
 
-def test_right_passphrase_shows_the_days_newest_first(qtbot, make_window, sample_diary):
+def test_right_passphrase_opens_today_and_lists_the_days_newest_first(
+    qtbot, make_window, sample_diary
+):
     window = make_window(sample_diary.path)
     assert window.stack.currentWidget() is window.unlock_screen
 
     unlock_with(qtbot, window, PASSPHRASE)
     wait_for_days(qtbot, window)
 
-    model = window.days_page.model
-    assert model.rowCount() == len(sample_diary.days)
-    assert [model.day_at(row).date for row in range(model.rowCount())] == sorted(
-        sample_diary.days, reverse=True
-    )
+    assert window.pages.currentWidget() is window.today_page
+    today = window.today_page
+    assert today.symptom_rows and today.symptom_rows[0].hasFocus()  # a check-in starts here
+    history = window.history_page
+    shown = [history.days.row_at(row).date for row in range(history.days.rowCount())]
+    assert shown == sorted(sample_diary.days, reverse=True)
     assert window.unlock_screen.secret.text() == ""
     assert window.windowTitle() == "Taper Diary"
-    table = window.days_page.table
-    assert table.hasFocus() and table.selectionModel().isRowSelected(0)  # keyboard starts here
     assert window.status_line.text().startswith("Opened at ")
     assert "generation" in window.status_line.toolTip()
 
@@ -63,23 +64,25 @@ def test_unlogged_values_show_an_em_dash_never_zero(qtbot, make_window, sample_d
     window = make_window(sample_diary.path)
     unlock_with(qtbot, window, PASSPHRASE)
     wait_for_days(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
 
-    table = window.days_page.table
-    model = window.days_page.model
-    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    newest = {h: model.index(0, c).data() for c, h in enumerate(headers)}  # 2024-05-04: a note
+    history = window.history_page
+    days = history.days
+    headers = [days.headerData(c, Qt.Orientation.Horizontal) for c in range(days.columnCount())]
+    newest = {h: days.index(0, c).data() for c, h in enumerate(headers)}  # 2024-05-04: a note
     assert newest["Note"] == "Walked to the shop."
-    for column in ("Doses", "Symptom burden", "Wellbeing", "Sleep"):
+    for column in ("Doses", "Symptoms", "Wellbeing", "Sleep"):
         assert newest[column] == NOT_LOGGED
-    oldest = {h: model.index(2, c).data() for c, h in enumerate(headers)}  # 2024-05-01
+    oldest = {h: days.index(2, c).data() for c, h in enumerate(headers)}  # 2024-05-01
     assert oldest["Wellbeing"] == "6/10"
     assert oldest["Sleep"] == "7.5 h"
-    assert oldest["Symptom burden"] == NOT_LOGGED
-    middle = {h: model.index(1, c).data() for c, h in enumerate(headers)}  # insomnia 3 of 4
-    assert middle["Symptom burden"] == "75%"
-    assert middle["For doctor"] != ""
-    assert oldest["For doctor"] == ""
-    assert table.isVisible()
+    assert oldest["Symptoms"] == NOT_LOGGED
+    middle = {h: days.index(1, c).data() for c, h in enumerate(headers)}  # insomnia 3 of 4
+    assert middle["Symptoms"] == "75%"
+    assert "For doctor" in middle["Marks"]
+    assert "For doctor" not in oldest["Marks"]
+    assert history.table.isVisible()
+    assert history.table.hasFocus() and history.table.selectionModel().isRowSelected(0)
 
 
 def test_wrong_passphrase_says_so_clears_the_field_and_stays(qtbot, make_window, sample_diary):
@@ -111,7 +114,7 @@ def test_recovery_key_unlocks_instead_of_the_passphrase(qtbot, make_window, samp
 
     unlock_with(qtbot, window, sample_diary.recovery_key.lower())
     wait_for_days(qtbot, window)
-    assert window.days_page.model.rowCount() == len(sample_diary.days)
+    assert window.history_page.model.rowCount() == len(sample_diary.days)
 
 
 def test_a_typo_in_the_recovery_key_is_reported_as_a_typo(qtbot, make_window, sample_diary):

@@ -11,13 +11,12 @@ from collections.abc import Callable
 from enum import Enum
 
 from PySide6.QtCore import QDate, QEvent, QObject, QSignalBlocker, Qt, QTime, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPalette, QResizeEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,6 +43,7 @@ from diary.ui.models.history_model import (
     load_history,
 )
 from diary.ui.widgets.form_parts import FieldMessage, buddy_label, explanation_label
+from diary.ui.widgets.save_state import NotSavedBanner
 
 Action = Callable[[DiaryService], Changes]
 Mutate = Callable[[Action], Changes | None]
@@ -122,45 +122,6 @@ def _what_is_logged(row: HistoryRow) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-class NotSavedBanner(QFrame):
-    """A change that did not reach the disk: what happened, and a Retry button."""
-
-    retry_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("notSavedBanner")
-        self.setAccessibleName("Not saved")
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry_button = QPushButton("&Retry")
-        self.retry_button.setAccessibleName("Retry the change that was not saved")
-        self.retry_button.clicked.connect(self.retry_requested)
-        row = QHBoxLayout(self)
-        row.addWidget(self.message, 1)
-        row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.hide()
-
-    def show_failure(self, error: SaveFailed, what_stays: str) -> None:
-        self.message.setText(f"{error.message} {what_stays}")
-        self.setAccessibleDescription(self.message.text())
-        self._restyle()
-        self.show()
-
-    def _restyle(self) -> None:
-        # The theme's "problem" colour is the palette's BrightText, in light and dark alike;
-        # read when shown, so a theme switched since is followed.
-        palette = self.palette()
-        problem = palette.color(QPalette.ColorRole.BrightText).name()
-        base = palette.color(QPalette.ColorRole.Base).name()
-        self.setStyleSheet(
-            f"QFrame#notSavedBanner {{ border: 3px solid {problem}; border-radius: 6px;"
-            f" background: {base}; }}"
-            " QFrame#notSavedBanner QLabel { font-weight: 600; }"
-        )
-
-
 class HistoryPage(QWidget):
     title = "History"
     open_day = Signal(object)  # dt.date: the day to open in the Today page
@@ -194,7 +155,7 @@ class HistoryPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search the notes")
         self.search_label = buddy_label("Search &notes (Ctrl+F)", self.search)
-        self.for_doctor_only = QCheckBox("Only days marked for my &doctor")
+        self.for_doctor_only = QCheckBox("Only days marked for &my doctor")
         self.span = QComboBox()
         for span in Span:
             self.span.addItem(span.label, span)
@@ -362,6 +323,10 @@ class HistoryPage(QWidget):
         self._set_span(self.span.currentData())  # "the last 30 days" may now end elsewhere
         self._reselect(chosen.date if chosen else None, chosen_at)
 
+    def focus_first_field(self) -> None:
+        """The table, on the chosen day: arrows move, Enter opens, Delete deletes."""
+        self.table.setFocus()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -419,7 +384,7 @@ class HistoryPage(QWidget):
         if failures:
             self._retry_action = lambda: self._change(action, done, what_stays)
             self.saved.clear()
-            self.banner.show_failure(failures[0], what_stays)
+            self.banner.show_failure(failures[0].message, what_stays)
             self.banner.retry_button.setFocus()
             return
         if changes is not None:

@@ -44,7 +44,7 @@ from diary.ui.taper.plan_builder_panel import PlanBuilderPanel
 from diary.ui.taper.plan_table import StepRow, step_rows, steps_model, table_view
 from diary.ui.taper.wording import day_words, dz, hold_words, mg, span_words
 from diary.ui.widgets.form_parts import explanation_label, title_label
-from diary.ui.widgets.save_state import NotSavedBanner, SavedIndicator
+from diary.ui.widgets.save_state import NotSavedBanner, SavedIndicator, kept_for_retry
 
 Action = Callable[[DiaryService], Changes]
 Mutate = Callable[[Action], Changes | None]
@@ -61,10 +61,6 @@ QLabel[role="note"] {
     border: 2px solid palette(link); border-radius: 6px; padding: 6px;
     background: palette(alternate-base);
 }
-QFrame[role="not-saved"] {
-    border: 3px solid palette(bright-text); border-radius: 6px; background: palette(base);
-}
-QFrame[role="not-saved"] QLabel { color: palette(bright-text); }
 QPushButton[role="primary"] { font-weight: 600; border: 2px solid palette(link); }
 QPushButton[role="primary"]:disabled { font-weight: normal; border: 1px solid palette(mid); }
 QDateEdit, QTimeEdit, QComboBox { padding: 4px; }
@@ -126,7 +122,7 @@ class TaperPage(QWidget):
 
         self.saved_indicator = SavedIndicator()
         self.banner = NotSavedBanner()
-        self.banner.retry_button.clicked.connect(self.retry_failed)
+        self.banner.retry_requested.connect(self.retry_failed)
         self._build_actions()
         self._build_panels()
         self._build_now()
@@ -155,7 +151,7 @@ class TaperPage(QWidget):
         self.scroller.setWidget(content)
 
         header = QHBoxLayout()
-        header.addWidget(title_label("Taper"), 1)
+        header.addStretch(1)  # the window's tab names the page
         header.addWidget(self.saved_indicator)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -175,7 +171,7 @@ class TaperPage(QWidget):
             "&Apply next step", "A", "Record the plan's next step as a regimen change."
         )
         self.reinstate_button = action_button(
-            "Record a r&einstatement", "E", "Record a higher amount for one dose time."
+            "Record a re&instatement", "I", "Record a higher amount for one dose time."
         )
         self.build_button = action_button(
             "&Build a plan", "B", "Work out and preview future steps before saving them."
@@ -478,7 +474,7 @@ class TaperPage(QWidget):
         if failures:
             self._failed = action
             self.saved_indicator.not_saved()
-            self.banner.show_failure(failures[0].message, 1)
+            self.banner.show_failure(failures[0].message, kept_for_retry(1))
             self.banner.retry_button.setFocus()
         return False
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QResizeEvent
@@ -31,11 +32,11 @@ from PySide6.QtWidgets import (
 from diary.domain.changes import Changes
 from diary.domain.errors import SaveFailed, ValidationError
 from diary.domain.models import CheckIn, Dose, Medication, RegimenChange, RegimenDose
-from diary.domain.validation import FUTURE_ALLOWANCE, MAX_SLEEP_HOURS, check_note
+from diary.domain.validation import FUTURE_ALLOWANCE, MAX_SLEEP_HOURS, check_note, describe_date
 from diary.services.diary_service import DiaryService
 from diary.ui.widgets.dose_editor import DoseRow, ExtraDoseForm
 from diary.ui.widgets.form_parts import FieldMessage, explanation_label, title_label
-from diary.ui.widgets.save_state import NotSavedBanner, SavedIndicator
+from diary.ui.widgets.save_state import NotSavedBanner, SavedIndicator, kept_for_retry
 from diary.ui.widgets.severity_row import ScaleRow, severity_row, wellbeing_row
 
 Action = Callable[[DiaryService], Changes]
@@ -57,10 +58,6 @@ QFrame[role="scale-row"] QPushButton:checked {
     background: palette(highlight); color: palette(highlighted-text);
     border: 2px solid palette(link); font-weight: 600;
 }
-QFrame[role="not-saved"] {
-    border: 3px solid palette(bright-text); border-radius: 6px; background: palette(base);
-}
-QFrame[role="not-saved"] QLabel { color: palette(bright-text); }
 QFrame[role="section"] { border: 1px solid palette(mid); border-radius: 8px; }
 QPushButton[role="primary"] { font-weight: 600; border: 2px solid palette(link); }
 QPushButton[role="primary"]:disabled { font-weight: normal; border: 1px solid palette(mid); }
@@ -79,6 +76,18 @@ def describe_day(day: dt.date, today: dt.date) -> str:
     names = {today: "Today", today - dt.timedelta(days=1): "Yesterday"}
     names[today + dt.timedelta(days=1)] = "Tomorrow"
     return f"{names.get(day, day.strftime('%A'))}, {day.day} {day:%B %Y}"
+
+
+def labelled(label: str, action: Action) -> Action:
+    """``action`` as one undo step named for what the person did ("rate Insomnia"): the
+    service names every check-in change after its day only."""
+
+    def run(service: DiaryService) -> Changes:
+        with service.batch(label):
+            changes = action(service)
+        return replace(changes, label=label)
+
+    return run
 
 
 def to_date(value: QDate) -> dt.date:
@@ -133,6 +142,7 @@ class TodayPage(QWidget):
         self._service: DiaryService | None = None
         self._day = today()
         self._failed: list[Action] = []
+        self._failure_reason = ""  # why the changes in ``_failed`` were not saved
         self._loading = False
         self._stored_note = ""
         self._note_day: dt.date | None = None  # the day whose note the editor holds
@@ -144,7 +154,7 @@ class TodayPage(QWidget):
 
         self._build_day_bar()
         self.banner = NotSavedBanner()
-        self.banner.retry_button.clicked.connect(self.retry_failed)
+        self.banner.retry_requested.connect(self.retry_failed)
         self._build_doses()
         self._build_symptoms()
         self._build_day_values()
@@ -554,11 +564,18 @@ class TodayPage(QWidget):
             return True
         if failures:
             self._failed.append(action)
+            self._failure_reason = failures[0].message
             self.saved_indicator.not_saved()
-            self.banner.show_failure(failures[0].message, len(self._failed))
+            self.banner.show_failure(self._failure_reason, kept_for_retry(len(self._failed)))
         else:  # refused or closed: show what the diary holds
             self._load_day()
         return False
+
+    def _save_as(self, what: str, action: Action) -> bool:
+        """Save ``action`` as one undo step called ``what``, naming the day unless today."""
+        day = self._day
+        label = what if day == self._today() else f"{what} on {describe_date(day)}"
+        return self._save(labelled(label, action))
 
     def retry_failed(self) -> None:
         """Run the changes that could not be saved again, in the order they were made."""
@@ -566,7 +583,7 @@ class TodayPage(QWidget):
         for index, action in enumerate(waiting):
             if not self._save(action):
                 self._failed.extend(waiting[index + 1 :])
-                self.banner.show_failure(self.banner.message.text(), len(self._failed))
+                self.banner.show_failure(self._failure_reason, kept_for_retry(len(self._failed)))
                 return
         self.banner.hide()
         self._load_day()
@@ -582,7 +599,7 @@ class TodayPage(QWidget):
         if value is None:
             self._save(lambda s: s.clear_checkin_values(day, [name]))
         else:
-            self._save(lambda s: s.record_checkin(day, ratings={name: value}))
+            self._save_as(f"rate {name}", lambda s: s.record_checkin(day, ratings={name: value}))
         self._update_same_as_yesterday_after_change()
 
     def _update_same_as_yesterday_after_change(self) -> None:
@@ -594,7 +611,7 @@ class TodayPage(QWidget):
         if not ratings:
             return
         day = self._day
-        self._save(lambda s: s.record_checkin(day, ratings=ratings))
+        self._save_as("copy yesterday's ratings", lambda s: s.record_checkin(day, ratings=ratings))
         self._load_day()
 
     def _wellbeing_rated(self, _name: str, value: int | None) -> None:
@@ -602,7 +619,7 @@ class TodayPage(QWidget):
         if value is None:
             self._save(lambda s: s.clear_checkin_values(day, wellbeing=True))
         else:
-            self._save(lambda s: s.record_checkin(day, wellbeing=value))
+            self._save_as("rate wellbeing", lambda s: s.record_checkin(day, wellbeing=value))
 
     def _sleep_changed(self, value: float) -> None:
         if self._loading or self._service is None:
@@ -613,11 +630,13 @@ class TodayPage(QWidget):
             if stored is not None and stored.sleep_hours is not None:
                 self._save(lambda s: s.clear_checkin_values(day, sleep_hours=True))
         else:
-            self._save(lambda s: s.record_checkin(day, sleep_hours=value))
+            hours = f"record {value:g} hours slept"
+            self._save_as(hours, lambda s: s.record_checkin(day, sleep_hours=value))
 
     def _for_doctor_clicked(self, checked: bool) -> None:
         day = self._day
-        self._save(lambda s: s.record_checkin(day, for_doctor=checked))
+        words = "mark the day for my doctor" if checked else "remove the mark for my doctor"
+        self._save_as(words, lambda s: s.record_checkin(day, for_doctor=checked))
 
     def _note_typed(self) -> None:
         if self._loading:
@@ -642,7 +661,7 @@ class TodayPage(QWidget):
         except ValidationError:
             return  # the message beside the note already says why
         day = self._day
-        if self._save(lambda s: s.record_checkin(day, note=text)):
+        if self._save_as("edit the note", lambda s: s.record_checkin(day, note=text)):
             self._stored_note = text
 
     # ---- doses ----------------------------------------------------------------------

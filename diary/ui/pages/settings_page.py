@@ -1,0 +1,219 @@
+"""The Settings page: a list of sections on the left, the chosen section on the right.
+
+Sections (``diary.ui.settings``): symptoms tracked, medications and products, equivalence,
+warnings, security, appearance, reminders, backups. Every change to the diary goes through
+``mutate`` (the window's one way to change the diary) and is on disk when it returns; a
+quiet "Saved" says so, and a save that fails puts up the NOT SAVED banner whose Retry runs
+the same change again. Appearance and auto-lock are preferences of this computer, not
+health data: they live in QSettings, and the page tells the window through signals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QListWidget,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from diary.domain.changes import Changes
+from diary.domain.errors import SaveFailed
+from diary.services.diary_service import DiaryService
+from diary.ui.dialogs import Dialogs
+from diary.ui.settings.appearance_section import AppearanceSection
+from diary.ui.settings.backups_section import BackupsSection
+from diary.ui.settings.equivalence_section import EquivalenceSection
+from diary.ui.settings.medications_section import MedicationsSection
+from diary.ui.settings.reminders_section import RemindersSection
+from diary.ui.settings.section import Action, Section
+from diary.ui.settings.security_section import SecuritySection
+from diary.ui.settings.symptoms_section import SymptomsSection
+from diary.ui.settings.warnings_section import WarningsSection
+from diary.ui.widgets.form_parts import title_label
+from diary.ui.widgets.save_state import NotSavedBanner, SavedIndicator, kept_for_retry
+
+Mutate = Callable[[Action], Changes | None]
+
+SECTION_WIDTH_IN_CHARACTERS = 150
+STYLE = """
+QListWidget::item { padding: 0.4em 0.6em; }
+QListWidget::indicator {
+    width: 1.1em; height: 1.1em; border: 2px solid palette(text); border-radius: 3px;
+    background: palette(base);
+}
+QListWidget::indicator:checked { background: palette(link); border-color: palette(link); }
+QListWidget:focus, QComboBox:focus, QSpinBox:focus, QSlider:focus, QRadioButton:focus {
+    border: 3px solid palette(link);
+}
+QComboBox, QSpinBox { padding: 4px; min-height: 2em; }
+QSpinBox { border: 1px solid palette(mid); border-radius: 3px; }
+QRadioButton { min-height: 2.2em; spacing: 0.5em; }
+QRadioButton::indicator {
+    width: 1.1em; height: 1.1em; border: 2px solid palette(text); border-radius: 0.65em;
+    background: palette(base);
+}
+QRadioButton::indicator:checked { background: palette(link); border-color: palette(link); }
+QSlider { min-height: 2.6em; }
+QSlider::groove:horizontal {
+    height: 0.4em; background: palette(button); border: 1px solid palette(text);
+    border-radius: 0.2em;
+}
+QSlider::handle:horizontal {
+    width: 1.4em; margin: -0.6em 0; border-radius: 0.7em; background: palette(link);
+}
+QSlider::sub-page:horizontal { background: palette(link); border-radius: 0.2em; }
+QPushButton[role="primary"] { font-weight: 600; border: 2px solid palette(link); }
+QPushButton[role="primary"]:disabled { font-weight: normal; border: 1px solid palette(mid); }
+QFrame[role="group"] { border: 1px solid palette(mid); border-radius: 8px; }
+"""
+
+
+class SettingsPage(QWidget):
+    title = "Settings"
+    appearance_changed = Signal()  # the theme or text size was applied to the app
+    auto_lock_changed = Signal(object)  # the new idle delay in ms, or None for "never"
+
+    def __init__(
+        self,
+        mutate: Mutate,
+        dialogs: Dialogs,
+        settings: QSettings,
+        now: Callable[[], dt.datetime] = dt.datetime.now,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._mutate = mutate
+        self._now = now
+        self._service: DiaryService | None = None
+        self._failed: Action | None = None
+        self.setStyleSheet(STYLE)
+
+        self.saved_indicator = SavedIndicator()
+        self.banner = NotSavedBanner()
+        self.banner.retry_requested.connect(self.retry_failed)
+
+        self.symptoms = SymptomsSection(self._save)
+        self.medications = MedicationsSection(self._save)
+        self.equivalence = EquivalenceSection(self._save)
+        self.warnings = WarningsSection(self._save)
+        self.security = SecuritySection(self._save, dialogs, settings)
+        self.appearance = AppearanceSection(self._save, settings)
+        self.reminders = RemindersSection(self._save)
+        self.backups = BackupsSection(self._save, dialogs)
+        self.sections: list[Section] = [
+            self.symptoms,
+            self.medications,
+            self.equivalence,
+            self.warnings,
+            self.security,
+            self.appearance,
+            self.reminders,
+            self.backups,
+        ]
+        self.security.auto_lock_changed.connect(self.auto_lock_changed)
+        self.appearance.applied.connect(self.appearance_changed)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("settingsSections")
+        self.nav.setAccessibleName("Settings sections")
+        self.stack = QStackedWidget()
+        for section in self.sections:
+            self.nav.addItem(section.title)
+            self.stack.addWidget(scrolling(section))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        width = max(self.nav.sizeHintForColumn(0), 0) + self.fontMetrics().averageCharWidth() * 6
+        self.nav.setFixedWidth(width)
+
+        header = QHBoxLayout()
+        header.addWidget(title_label("Settings"), 1)
+        header.addWidget(self.saved_indicator)
+        columns = QHBoxLayout()
+        columns.addWidget(self.nav)
+        columns.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.banner)
+        layout.addLayout(columns, 1)
+        self.nav.setCurrentRow(0)
+        self.close_session()
+
+    # ---- the page protocol ----------------------------------------------------------
+    def open_session(self, service: DiaryService) -> None:
+        self._service = service
+        self.setEnabled(True)
+        for section in self.sections:
+            section.load(service)
+
+    def close_session(self) -> None:
+        """Forget the diary and clear every field (runs on every lock)."""
+        self._service = None
+        self._failed = None
+        self.banner.hide()
+        self.saved_indicator.clear()
+        for section in self.sections:
+            section.clear()
+        self.setEnabled(False)
+
+    def on_changed(self, changes: Changes) -> None:
+        if self._service is None:
+            return
+        for section in self.sections:
+            if section.concerns(changes):
+                section.load(self._service)
+
+    def focus_first_field(self) -> None:
+        self.nav.setFocus()
+
+    def show_section(self, section: Section) -> None:
+        """Bring ``section`` to the front with the keyboard in it."""
+        self.nav.setCurrentRow(self.sections.index(section))
+        section.first_field().setFocus()
+
+    # ---- saving ---------------------------------------------------------------------
+    def _save(self, action: Action) -> bool:
+        """Run ``action`` through the window; a failed save keeps it for Retry."""
+        failures: list[SaveFailed] = []
+
+        def attempt(service: DiaryService) -> Changes:
+            try:
+                return action(service)
+            except SaveFailed as failure:
+                failures.append(failure)
+                raise
+
+        if self._mutate(attempt) is not None:
+            self._failed = None
+            self.banner.hide()
+            self.saved_indicator.saved(self._now())
+            return True
+        if failures:
+            self._failed = action
+            self.saved_indicator.not_saved()
+            self.banner.show_failure(failures[0].message, kept_for_retry(1))
+            self.banner.retry_button.setFocus()
+        return False
+
+    def retry_failed(self) -> None:
+        """Run the change that could not be saved again; every section then shows the diary."""
+        action = self._failed
+        if action is not None and self._save(action) and self._service is not None:
+            for section in self.sections:
+                section.load(self._service)
+
+
+def scrolling(section: Section) -> QScrollArea:
+    """``section`` in a scroll area, at a readable width: at 200% text it scrolls, never clips."""
+    section.setMaximumWidth(section.fontMetrics().averageCharWidth() * SECTION_WIDTH_IN_CHARACTERS)
+    scroller = QScrollArea()
+    scroller.setWidget(section)
+    scroller.setWidgetResizable(True)
+    scroller.setFrameShape(QFrame.Shape.NoFrame)
+    return scroller

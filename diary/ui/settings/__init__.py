@@ -1,0 +1,1 @@
+"""The Settings page's sections, one module each (see ``diary.ui.pages.settings_page``)."""
