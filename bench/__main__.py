@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.charts import bench_charts
+from bench.report import bench_report
 from diary.bootstrap import create_diary, open_diary
 from diary.services.demo import write_demo
 from diary.storage.diary_file import DiaryFile
@@ -130,6 +131,7 @@ def main() -> int:
         bench_unlock(path, kdf)
         bench_stability(path)
         bench_charts(path, PASSPHRASE, report, timed)
+        bench_report(path, PASSPHRASE, report, timed)
     return 0
 
 

@@ -18,8 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication  # noqa: E402 - the platform must be chosen first
 
 from diary.bootstrap import open_diary  # noqa: E402
-from diary.ui.charts.adapter import chart_data  # noqa: E402
-from diary.ui.charts.data import DAY_SECONDS  # noqa: E402
+from diary.charts.adapter import chart_data  # noqa: E402
+from diary.charts.data import DAY_SECONDS  # noqa: E402
 from diary.ui.dialogs import Dialogs  # noqa: E402
 from diary.ui.pages.charts_page import ChartsPage, Preset  # noqa: E402
 

@@ -180,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reinstate(commands)
     _add_status(commands)
     _add_stability(commands)
+    _add_report(commands)
     return parser
 
 
@@ -1635,3 +1636,69 @@ def _back_cell(response: CutResponse, is_last: bool) -> str:
     if response.before_mean is None:
         return "no baseline"
     return "not yet" if is_last else "not before next change"
+
+
+# ---- report: the appointment summary PDF ---------------------------------------------------
+
+
+def _add_report(commands: _Commands) -> None:
+    report = _command(
+        commands,
+        "report",
+        "write the appointment summary PDF for a period (no window needed)",
+        _report,
+    )
+    report.add_argument("--from", dest="start", required=True, type=_date, metavar="YYYY-MM-DD")
+    report.add_argument("--to", dest="end", required=True, type=_date, metavar="YYYY-MM-DD")
+    report.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    report.add_argument("--name", default="", metavar="NAME", help="the patient's name to print")
+    report.add_argument(
+        "--prescriber", default="", metavar="NAME", help="the prescriber's name to print"
+    )
+    report.add_argument(
+        "--include-notes",
+        choices=["flagged", "all", "none"],
+        default="flagged",
+        help="which day notes to print (default: only those flagged for the doctor)",
+    )
+    report.add_argument(
+        "--daily-log", action="store_true", help="add the daily log pages to the appendix"
+    )
+    report.add_argument(
+        "--paper", choices=["a4", "letter"], default=None, help="default: from the locale"
+    )
+
+
+def _report(args: argparse.Namespace, console: Console) -> int:
+    # Qt is loaded only for this command, so every other command stays quick.
+    from diary.report import render
+    from diary.report.options import NotesChoice, Paper, ReportOptions, paper_for_country
+
+    paper = Paper(args.paper) if args.paper else paper_for_country(_locale_country())
+    today = dt.date.today()
+    options = ReportOptions(
+        start=args.start,
+        end=args.end,
+        patient_name=args.name,
+        prescriber_name=args.prescriber,
+        notes=NotesChoice(args.include_notes),
+        daily_log=args.daily_log,
+        paper=paper,
+    ).checked(today)
+    out: Path = args.out
+    with _unlocked(args, console) as service:
+        pages = render.write_report(service, options, out, today)
+    word = "page" if pages == 1 else "pages"
+    console.say(f"Wrote the appointment summary ({pages} {word}, {paper.name}) to {out}.")
+    console.say("It holds health data: keep it as safe as the diary, or delete it after use.")
+    return EXIT_OK
+
+
+def _locale_country() -> str:
+    """The country of the user's locale (LC_ALL, LC_PAPER, LANG), e.g. "US"; "" if unknown."""
+    for variable in ("LC_ALL", "LC_PAPER", "LANG"):
+        value = os.environ.get(variable, "")
+        language = value.split(".")[0]
+        if "_" in language:
+            return language.split("_")[1].upper()
+    return ""

@@ -420,6 +420,39 @@ class DiaryService:
             self._records.add_doses(doses)
         return Changes(label, doses=True)
 
+    def take_planned_dose(self, day: dt.date, planned_time: dt.time) -> Changes:
+        """Record the regimen's doses at ``planned_time`` on ``day`` as taken as planned
+        (every drug planned at that time and not yet recorded; a reminder's one click)."""
+        check_day_not_far_future(day, self._now().date(), "A dose")
+        regimen = self._records.regimen_on(day)
+        at_time = [d for d in (regimen.doses if regimen else ()) if d.time == planned_time]
+        if not at_time:
+            raise ValidationError(
+                f"There is no planned dose at {planned_time:%H:%M} on {describe_date(day)}.",
+                field="planned_time",
+            )
+        already = {
+            (d.planned_time, self._medication(d.medication).drug)
+            for d in self._records.doses_on(day)
+            if d.planned_time is not None
+        }
+        doses = [
+            self._planned_dose(day, planned)
+            for planned in at_time
+            if (planned.time, planned.drug) not in already
+        ]
+        if not doses:
+            raise ValidationError(
+                f"The {planned_time:%H:%M} dose of {describe_date(day)} is already recorded.",
+                field="planned_time",
+            )
+        label = f"take the {planned_time:%H:%M} dose"
+        if day != self._now().date():
+            label += f" on {describe_date(day)}"
+        with self._change(label):
+            self._records.add_doses(doses)
+        return Changes(label, doses=True)
+
     def delete_dose(self, dose_id: int) -> Changes:
         dose = self._records.dose(dose_id)
         if dose is None:

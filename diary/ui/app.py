@@ -17,7 +17,7 @@ from diary.ui.diary_location import DiaryLocation
 from diary.ui.errors import ErrorPresenter
 from diary.ui.main_window import APP_NAME, MainWindow
 from diary.ui.session_watch import SessionLockWatcher
-from diary.ui.theme import apply_text_scale, follow_system_theme, mode_from_env, text_scale_from_env
+from diary.ui.theme import apply_stored_appearance
 from diary.ui.window_placement import default_settings
 
 LOG_BYTES, LOG_FILES = 512 * 1024, 3
@@ -31,14 +31,14 @@ def run_gui(diary_path: Path | None) -> int:
     app.setOrganizationName("TaperDiary")
     app.setDesktopFileName("taper-diary")
     log_path = configure_logging()
-    apply_text_scale(app, text_scale_from_env())
-    follow_system_theme(app, mode_from_env())
+    settings = default_settings()
+    apply_stored_appearance(app, settings)  # the Settings page's choice; env variables win
 
     dialogs = Dialogs()
     presenter = ErrorPresenter(dialogs, log_path)
     location = DiaryLocation(diary_path) if diary_path else DiaryLocation.default()
     watcher = SessionLockWatcher.on_desktop_buses()
-    window = MainWindow(location, dialogs, default_settings(), presenter, session_watcher=watcher)
+    window = MainWindow(location, dialogs, settings, presenter, session_watcher=watcher)
     install_excepthook(window, presenter)
     window.show()
     exit_code = app.exec()

@@ -56,6 +56,9 @@ def idle_timeout_ms(settings: QSettings) -> int | None:
 
 
 class IdleTimer(QObject):
+    """Counts idle time while armed (a diary is open). Armed with auto-lock off ("never"), it
+    waits without counting, so choosing a delay later starts the count at once."""
+
     expired = Signal()
 
     def __init__(self, timeout_ms: int | None, parent: QObject | None = None) -> None:
@@ -65,6 +68,7 @@ class IdleTimer(QObject):
         self._timer.timeout.connect(self._expire)
         self._timeout_ms = timeout_ms
         self._armed = False
+        self._watching = False  # the event filter is installed
 
     @property
     def timeout_ms(self) -> int | None:
@@ -74,24 +78,37 @@ class IdleTimer(QObject):
     def armed(self) -> bool:
         return self._armed
 
+    @property
+    def counting(self) -> bool:
+        return self._timer.isActive()
+
     def arm(self) -> None:
-        """Start counting (no-op when auto-lock is off); any input starts the count again."""
-        if self._timeout_ms is None or self._armed:
-            return
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        """Start counting; any input starts the count again."""
         self._armed = True
-        self._timer.start(self._timeout_ms)
+        self._watch(self._timeout_ms is not None)
 
     def disarm(self) -> None:
-        if not self._armed:
-            return
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
         self._armed = False
-        self._timer.stop()
+        self._watch(False)
+
+    def set_timeout_ms(self, timeout_ms: int | None) -> None:
+        """Use a new delay (None: never lock by itself), counting afresh from now if armed."""
+        self._timeout_ms = timeout_ms
+        self._watch(False)
+        if self._armed:
+            self.arm()
+
+    def _watch(self, on: bool) -> None:
+        app = QApplication.instance()
+        if on and not self._watching and app is not None:
+            app.installEventFilter(self)
+        elif not on and self._watching and app is not None:
+            app.removeEventFilter(self)
+        self._watching = on and app is not None
+        if on and self._timeout_ms is not None:
+            self._timer.start(self._timeout_ms)
+        else:
+            self._timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() in INPUT_EVENTS and self._timeout_ms is not None:

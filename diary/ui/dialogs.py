@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 
 class Dialogs:
@@ -20,11 +20,8 @@ class Dialogs:
 
     def print_html(self, parent: QWidget | None, title: str, html: str) -> bool:
         """Ask for a printer and print ``html``. Returns False when the user cancels."""
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(title)
-        dialog = QPrintDialog(printer, parent)
-        dialog.setWindowTitle(title)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        printer = self.choose_printer(parent, title)
+        if printer is None:
             return False
         document = QTextDocument()
         document.setHtml(html)
@@ -45,3 +42,20 @@ class Dialogs:
     def open_folder(self, folder: Path) -> None:
         """Show ``folder`` in the file manager (a local file URL: nothing leaves the computer)."""
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # ---- used by the Report page ------------------------------------------------------
+    def choose_printer(self, parent: QWidget | None, title: str) -> QPrinter | None:
+        """Ask which printer (and how); the chosen printer, or None when the user cancels.
+        The caller sets the paper and margins it needs after this."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(title)
+        dialog = QPrintDialog(printer, parent)
+        dialog.setWindowTitle(title)
+        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def choose_save_path(
+        self, parent: QWidget | None, title: str, suggested: str, file_filter: str
+    ) -> Path | None:
+        """Ask where to save a file (``suggested`` is the name offered); None when cancelled."""
+        chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+        return Path(chosen) if chosen else None

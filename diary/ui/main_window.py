@@ -4,6 +4,12 @@ It holds the open ``DiaryService`` while unlocked and nothing from the diary whi
 Every change goes through ``mutate``, which shows errors and re-emits one ``changed``
 signal; pages refresh themselves from it. Which page was showing and the splitter positions
 are remembered in QSettings (no diary content), and restored on the next unlock.
+
+Auto-lock (idle, screen lock, sleep) never throws away a recovery key on show: the one after
+creating a diary, or a new one in Settings > Security. While a page says it shows a secret
+(its ``secret_showing`` signal), the idle count stops; once the key is confirmed kept the
+count starts afresh, and a screen lock or sleep that came meanwhile locks the diary then.
+Ctrl+L and closing the window lock at once, as asked.
 """
 
 from __future__ import annotations
@@ -13,14 +19,17 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QByteArray, QSettings, QTime, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,13 +40,18 @@ from diary.ui.auto_lock import IdleTimer, idle_timeout_ms
 from diary.ui.dialogs import Dialogs
 from diary.ui.diary_location import DiaryLocation
 from diary.ui.errors import ErrorPresenter
+from diary.ui.pages.charts_page import ChartsPage
 from diary.ui.pages.history_page import HistoryPage
+from diary.ui.pages.report_page import ReportPage
+from diary.ui.pages.settings_page import SettingsPage
 from diary.ui.pages.taper_page import TaperPage
 from diary.ui.pages.today_page import TodayPage
+from diary.ui.reminders import DoseReminders
 from diary.ui.screens.create_screen import CreateScreen
 from diary.ui.screens.recovery_key_screen import RecoveryKeyScreen
 from diary.ui.screens.unlock_screen import UnlockScreen
 from diary.ui.session_watch import SessionLockWatcher
+from diary.ui.tray import ReminderNotice, ReminderTray
 from diary.ui.window_placement import restore_geometry, save_geometry
 
 log = logging.getLogger(__name__)
@@ -60,6 +74,10 @@ class SessionPage(Protocol):
     window's ``mutate`` and shows a failed save itself (``widgets.save_state.NotSavedBanner``
     with Retry); the window shows every other error. Give a ``QSplitter`` an object name and
     its position is remembered.
+
+    A page that shows a one-time secret (a new recovery key) also has a ``secret_showing``
+    signal (bool): True while it is on show and not yet confirmed kept. Auto-lock waits
+    meanwhile (see the module docstring).
     """
 
     title: str
@@ -84,14 +102,20 @@ class MainWindow(QMainWindow):
         presenter: ErrorPresenter | None = None,
         idle_lock_ms: int | None = None,
         session_watcher: SessionLockWatcher | None = None,
+        reminders: DoseReminders | None = None,
+        tray: bool | None = None,
     ) -> None:
         """``idle_lock_ms`` overrides the auto-lock delay from ``settings`` (tests use a
-        short one); ``session_watcher`` reports screen locks and sleep."""
+        short one); ``session_watcher`` reports screen locks and sleep; ``reminders`` (tests
+        give one with their own clock) and ``tray`` (None: the tray if the desktop has one)
+        are where dose reminders come from and show."""
         super().__init__()
         self._location = location
         self._settings = settings
         self._service: DiaryService | None = None
         self._pending_service: DiaryService | None = None  # created, key not yet confirmed
+        self._secret_pages: set[int] = set()  # id() of each page showing a secret now
+        self._lock_when_secret_kept: str | None = None  # why auto-lock waited, if it did
         self.presenter = presenter or ErrorPresenter(dialogs)
 
         self.create_screen = CreateScreen(location, self.presenter)
@@ -104,17 +128,45 @@ class MainWindow(QMainWindow):
         self.page_actions: list[QAction] = []
         self._build_actions()
         self.today_page = TodayPage(self.mutate)
-        self.history_page = HistoryPage(self.mutate)
+        self.history_page = HistoryPage(self.mutate, dialogs)
+        self.charts_page = ChartsPage(dialogs)
         self.taper_page = TaperPage(self.mutate)
-        for page in (self.today_page, self.history_page, self.taper_page):
+        self.report_page = ReportPage(dialogs)
+        self.settings_page = SettingsPage(self.mutate, dialogs, settings)
+        pages = (
+            self.today_page,
+            self.history_page,
+            self.charts_page,
+            self.taper_page,
+            self.report_page,
+            self.settings_page,
+        )
+        for page in pages:
             self._add_page(page)
         self.page_actions[0].setShortcuts([QKeySequence("Ctrl+1"), QKeySequence("Ctrl+T")])
         self.history_page.open_day.connect(self.open_day_in_today)
+        self.charts_page.open_day.connect(self.open_day_in_today)
+        # Taper > Set regimen with no medication yet offers Settings > Medications.
+        self.taper_page.medications_wanted.connect(self.show_medications_settings)
+
+        self.reminders = reminders if reminders is not None else DoseReminders()
+        self.reminders.setParent(self)
+        self.reminder_notice = ReminderNotice()
+        self.reminder_tray = ReminderTray(self.reminders, self.reminder_notice, tray, self)
+        self.changed.connect(self.reminders.on_changed)
+        self.reminders.raise_requested.connect(self.bring_to_front)
+        self.reminders.dose_due.connect(self.open_dose_in_today)
+
         self.stack = QStackedWidget()
         for screen in (self.create_screen, self.recovery_key_screen, self.unlock_screen):
             self.stack.addWidget(screen)
         self.stack.addWidget(self.pages)
-        self.setCentralWidget(self.stack)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.reminder_notice)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.status_line = QLabel()
         self.statusBar().addPermanentWidget(self.status_line)
 
@@ -124,6 +176,7 @@ class MainWindow(QMainWindow):
         self.unlock_screen.unlocked.connect(self.open_session)
         self.idle_timer = IdleTimer(idle_lock_ms or idle_timeout_ms(settings), self)
         self.idle_timer.expired.connect(lambda: self.auto_lock("no input"))
+        self.settings_page.auto_lock_changed.connect(self.idle_timer.set_timeout_ms)
         if session_watcher is not None:
             session_watcher.setParent(self)
             session_watcher.session_locked.connect(self.auto_lock)
@@ -136,9 +189,12 @@ class MainWindow(QMainWindow):
         """Host a page: it gets the service on unlock, every change, and is cleared on lock.
         The n-th page is shown by Ctrl+n, from the View menu."""
         assert isinstance(page, QWidget)
-        self.pages.addTab(page, page.title)
+        self.pages.addTab(PageScroller(page), page.title)
         self.session_pages.append(page)
         self.changed.connect(page.on_changed)
+        secret_showing = getattr(page, "secret_showing", None)
+        if secret_showing is not None:
+            secret_showing.connect(lambda showing: self._secret_showing(page, showing))
         number = len(self.session_pages)
         text = with_mnemonic(page.title, [a.text() for a in self.page_actions])
         action = self._action(text, QKeySequence(f"Ctrl+{number}"), lambda: self.show_page(page))
@@ -150,14 +206,36 @@ class MainWindow(QMainWindow):
         """Bring ``page`` to the front with the keyboard in it (while unlocked)."""
         if self._service is None:
             return
-        assert isinstance(page, QWidget)
-        self.pages.setCurrentWidget(page)
+        self.pages.setCurrentIndex(self.session_pages.index(page))
         page.focus_first_field()
+
+    def current_page(self) -> SessionPage:
+        return self.session_pages[self.pages.currentIndex()]
 
     def open_day_in_today(self, day: object) -> None:
         assert isinstance(day, dt.date)
         self.today_page.open_day(day)
         self.show_page(self.today_page)
+
+    def show_medications_settings(self) -> None:
+        self.show_page(self.settings_page)
+        self.settings_page.show_section(self.settings_page.medications)
+
+    def open_dose_in_today(self, day: object, planned_time: object) -> None:
+        """A dose reminder was clicked: Today on its day, with that dose ready to confirm."""
+        assert isinstance(day, dt.date) and isinstance(planned_time, dt.time)
+        if self._service is None:
+            return
+        self.today_page.open_day(day)
+        self.today_page.focus_planned_dose(planned_time)
+        self.show_page(self.today_page)
+
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     # ---- actions --------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -214,27 +292,53 @@ class MainWindow(QMainWindow):
         self._show_status("Opened")
         self._update_actions()
         self.idle_timer.arm()
+        self.reminders.start(service)
 
     def auto_lock(self, reason: str) -> None:
         """Lock because of idleness, a screen lock or sleep, if a diary is open.
 
-        The one-time recovery-key screen right after creating a diary is left alone:
-        locking there would throw away the only showing of the key.
+        A recovery key on show is never thrown away: right after creating a diary nothing
+        is open yet; while a page shows a new key, the lock waits until it is kept.
         """
-        if self._service is not None:
-            log.info("Locking the diary: %s", reason)
-            self.lock()
+        if self._service is None:
+            return
+        if self._secret_pages:
+            log.info("Locking waits until the new recovery key is kept: %s", reason)
+            self._lock_when_secret_kept = reason
+            return
+        log.info("Locking the diary: %s", reason)
+        self.lock()
+
+    def _secret_showing(self, page: SessionPage, showing: bool) -> None:
+        """Stop counting idle time while ``page`` shows a secret; once none does, count
+        afresh, or lock now if a screen lock or sleep came meanwhile."""
+        if showing:
+            self._secret_pages.add(id(page))
+            self.idle_timer.disarm()
+            return
+        self._secret_pages.discard(id(page))
+        if self._secret_pages or self._service is None:
+            return
+        waited, self._lock_when_secret_kept = self._lock_when_secret_kept, None
+        if waited is None:
+            self.idle_timer.arm()
+        else:  # once the page has finished with its key, not in the middle of that
+            QTimer.singleShot(0, lambda: self.auto_lock(waited))
 
     def lock(self) -> None:
         """Clear every page, drop the service (connection and keys), ask to unlock again.
 
         Pages close first, while the service is still open: Today saves a note still being
-        typed. Auto-lock, Ctrl+L and closing the window all come through here."""
-        self.idle_timer.disarm()
+        typed. Auto-lock, Ctrl+L and closing the window all come through here. Dose
+        reminders go on with bare times (``diary.ui.reminders``)."""
+        self._lock_when_secret_kept = None
         if self._service is not None:
             self._remember_view()
         for page in self.session_pages:
             page.close_session()
+        self._secret_pages.clear()
+        self.idle_timer.disarm()
+        self.reminders.pause()
         for service in (self._service, self._pending_service):
             if service is not None:
                 service.close()
@@ -305,9 +409,9 @@ class MainWindow(QMainWindow):
 
     # ---- what is remembered between sessions (no diary content) ----------------------
     def _remember_view(self) -> None:
-        page = self.pages.currentWidget()
-        if isinstance(page, QWidget):
-            self._settings.setValue(PAGE_KEY, page_key(page))
+        page = self.current_page()
+        assert isinstance(page, QWidget)
+        self._settings.setValue(PAGE_KEY, page_key(page))
         for splitter in self._named_splitters():
             key = f"{SPLITTERS_KEY}/{splitter.objectName()}"
             self._settings.setValue(key, splitter.saveState())
@@ -350,7 +454,44 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         save_geometry(self, self._settings)
         self.lock()
+        self.reminders.stop()
         super().closeEvent(event)
+
+
+class PageScroller(QScrollArea):
+    """A page filling the window, scrolling only when the window is smaller than the page's
+    minimum, so a small window (or the unlock screen) never has to be as big as every page.
+
+    Qt's own resizable mode would give a page with word-wrapped text its preferred height
+    (tall charts), and scroll in any ordinary window; here the page gets exactly the room."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setWidget(page)
+        self.setWidgetResizable(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        page.installEventFilter(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_page()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit_page()  # its content changed: its minimum may have too
+        return False
+
+    def fit_page(self) -> None:
+        page = self.widget()
+        need = page.minimumSizeHint().expandedTo(page.minimumSize())
+        width, height = self.width(), self.height()
+        for _ in range(2):  # a scroll bar for one direction takes room from the other
+            if need.height() > height:
+                width = self.width() - self.verticalScrollBar().sizeHint().width()
+            if need.width() > width:
+                height = self.height() - self.horizontalScrollBar().sizeHint().height()
+        page.resize(max(width, need.width()), max(height, need.height()))
 
 
 def page_key(page: QWidget) -> str:

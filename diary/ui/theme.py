@@ -110,27 +110,12 @@ def colours_for(mode: ThemeMode, app: QApplication) -> Colours:
     return LIGHT if app.styleHints().colorScheme() == Qt.ColorScheme.Light else DARK
 
 
-def apply_text_scale(app: QApplication, text_scale: float) -> None:
-    """Scale the application font once, before any window is built."""
-    if text_scale != 1.0:
-        font = app.font()
-        font.setPointSizeF(font.pointSizeF() * text_scale)
-        app.setFont(font)
-
-
 def apply_theme(app: QApplication, mode: ThemeMode) -> Colours:
     app.setStyle(QStyleFactory.create("Fusion"))
     colours = colours_for(mode, app)
     app.setPalette(palette_for(colours))
     app.setStyleSheet(style_sheet(colours, QFontInfo(app.font()).pixelSize()))
     return colours
-
-
-def follow_system_theme(app: QApplication, mode: ThemeMode) -> None:
-    """Apply the theme now and again whenever the system switches between light and dark."""
-    apply_theme(app, mode)
-    if mode is ThemeMode.SYSTEM:
-        app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app, mode))
 
 
 def palette_for(c: Colours) -> QPalette:
@@ -184,9 +169,12 @@ def style_sheet(c: Colours, text_px: int) -> str:
         min-height: {target}px; padding: 0 {pad}px; border-radius: {pad // 2}px;
         background: {c.base}; border: 1px solid {c.field_border};
     }}
-    QPushButton:focus, QLineEdit:focus, QCheckBox:focus, QTableView:focus {{
+    QPushButton:focus, QLineEdit:focus, QCheckBox:focus, QTableView:focus,
+    QScrollArea:focus {{
         border: 3px solid {c.accent};
     }}
+    /* the ring takes its extra width from the padding: the text keeps its room */
+    QPushButton:focus {{ padding: 0 {pad * 2 - 2}px; }}
     QPushButton, QCheckBox {{ outline: none; }}  /* the ring above replaces the dotted box */
     QCheckBox {{ min-height: {target}px; spacing: {pad}px; }}
     QCheckBox::indicator {{

@@ -140,3 +140,53 @@ def test_a_regimen_with_two_drugs_at_one_time_names_the_right_one(service):
     service.record_not_taken(DAY, dt.time(8), "diazepam")
 
     assert [d.medication for d in service.doses_on(DAY)] == ["Valium"]
+
+
+def test_one_planned_dose_taken_leaves_the_others_waiting(on_lorazepam, reopen):
+    changes = on_lorazepam.take_planned_dose(DAY, dt.time(20))
+
+    assert changes.doses
+    assert on_lorazepam.undo_label() == "take the 20:00 dose on 5 March 2024"
+    doses = reopen().doses_on(DAY)
+    assert [(d.planned_time, d.kind, d.mg) for d in doses] == [
+        (dt.time(20), DoseKind.AS_PLANNED, 1.0)
+    ]
+
+
+def test_a_dose_taken_today_is_named_by_its_time_alone(on_lorazepam):
+    today = dt.date.today()
+    on_lorazepam.take_planned_dose(today, dt.time(8))
+    assert on_lorazepam.undo_label() == "take the 08:00 dose"
+    on_lorazepam.undo()
+    assert on_lorazepam.doses_on(today) == []
+
+
+def test_taking_one_dose_time_records_every_drug_planned_then(service):
+    service.add_medication("Ativan", "lorazepam", Form.TABLET, strength_mg=1)
+    service.add_medication("Valium", "diazepam", Form.TABLET, strength_mg=2)
+    service.set_regimen(
+        [
+            RegimenDose("lorazepam", 0.5, dt.time(8)),
+            RegimenDose("diazepam", 4, dt.time(8)),
+            RegimenDose("diazepam", 2, dt.time(20)),
+        ],
+        DAY,
+    )
+    service.record_not_taken(DAY, dt.time(8), "diazepam")
+
+    service.take_planned_dose(DAY, dt.time(8))  # the diazepam at 08:00 is recorded already
+
+    doses = [(d.medication, d.kind, d.planned_time) for d in service.doses_on(DAY)]
+    assert sorted(doses) == [
+        ("Ativan", DoseKind.AS_PLANNED, dt.time(8)),
+        ("Valium", DoseKind.NOT_TAKEN, dt.time(8)),
+    ]
+
+
+def test_a_dose_time_not_planned_or_already_recorded_is_refused(on_lorazepam):
+    with pytest.raises(ValidationError, match="no planned dose at 14:00 on 5 March 2024"):
+        on_lorazepam.take_planned_dose(DAY, dt.time(14))
+    on_lorazepam.take_planned_dose(DAY, dt.time(8))
+    with pytest.raises(ValidationError, match="08:00 dose of 5 March 2024 is already recorded"):
+        on_lorazepam.take_planned_dose(DAY, dt.time(8))
+    assert len(on_lorazepam.doses_on(DAY)) == 1

@@ -32,6 +32,8 @@ class RecordingDialogs(Dialogs):
         self.errors: list[tuple[str, str]] = []
         self.printed: list[str] = []
         self.accept_print = True
+        self.questions: list[str] = []
+        self.answer = True  # what every confirm question is answered
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         self.errors.append((title, message))
@@ -39,6 +41,10 @@ class RecordingDialogs(Dialogs):
     def print_html(self, parent: QWidget | None, title: str, html: str) -> bool:
         self.printed.append(html)
         return self.accept_print
+
+    def confirm(self, parent: QWidget | None, title: str, question: str, yes_text: str) -> bool:
+        self.questions.append(question)
+        return self.answer
 
 
 class SampleDiary:

@@ -16,11 +16,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from diary.bootstrap import create_diary
+from diary.charts.data import DAY_SECONDS, BandKind, MarkKind, day_x
 from diary.domain.models import ChangeKind, EventKind, Form, RegimenDose
 from diary.services.demo import write_demo
 from diary.services.diary_service import DiaryService
 from diary.storage.keys import KdfParams
-from diary.ui.charts.data import DAY_SECONDS, BandKind, MarkKind, day_x
 from diary.ui.pages.charts_page import ChartsPage, Preset, View
 from tests.ui.conftest import PASSPHRASE, RecordingDialogs
 

@@ -54,7 +54,7 @@ def test_creating_shows_the_recovery_key_once_and_the_diary_opens_with_both_secr
     qtbot.mouseClick(screen.continue_button, Qt.MouseButton.LeftButton)
 
     assert window.stack.currentWidget() is window.pages
-    assert window.pages.currentWidget() is window.today_page  # a new diary starts on Today
+    assert window.current_page() is window.today_page  # a new diary starts on Today
     assert window.history_page.model.rowCount() == 0
     assert screen.key_label.text() == ""  # the key is not kept on screen afterwards
     window.lock()

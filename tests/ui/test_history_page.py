@@ -28,7 +28,7 @@ from diary.ui.models.history_model import (
     load_history,
 )
 from diary.ui.pages.history_page import Action, HistoryPage, Span
-from tests.ui.conftest import PASSPHRASE
+from tests.ui.conftest import PASSPHRASE, RecordingDialogs
 
 START, WALK, CUT, HOLD_START, HOLD_END, UPDOSE, APPOINTMENT, QUIET = (
     dt.date(2024, 5, 1),  # regimen starts: 10 mg diazepam a day; a note about a walk
@@ -73,13 +73,13 @@ def service(tmp_path: Path) -> Iterator[DiaryService]:
 
 
 @pytest.fixture
-def page(qtbot, service: DiaryService) -> HistoryPage:
+def page(qtbot, service: DiaryService, dialogs: RecordingDialogs) -> HistoryPage:
     """The page as the window hosts it, with a ``mutate`` that only runs the action."""
 
     def mutate(action: Action) -> Changes | None:
         return action(service)
 
-    page = HistoryPage(mutate, today=lambda: TODAY)
+    page = HistoryPage(mutate, dialogs, today=lambda: TODAY)
     qtbot.addWidget(page)
     page.resize(1400, 800)
     page.show()
@@ -238,16 +238,10 @@ def test_enter_and_double_click_open_the_day_in_today(qtbot, page):
 
 
 def test_delete_asks_first_saying_what_goes_then_undo_brings_the_day_back(
-    qtbot, service, page: HistoryPage
+    qtbot, service, page: HistoryPage, dialogs: RecordingDialogs
 ):
-    questions: list[str] = []
-    answer = False
-
-    def confirm(parent, title, question, go_ahead):
-        questions.append(question)
-        return answer
-
-    page._confirm = confirm
+    questions = dialogs.questions
+    dialogs.answer = False
     page.select_day(APPOINTMENT)
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert "Sunday 12 May 2024" in questions[0]
@@ -255,7 +249,7 @@ def test_delete_asks_first_saying_what_goes_then_undo_brings_the_day_back(
     assert APPOINTMENT in shown_dates(page)  # kept: the answer was no
     assert service.checkin(APPOINTMENT) is not None
 
-    answer = True
+    dialogs.answer = True
     changes = []
     page._mutate = lambda action: changes.append(action(service)) or changes[-1]
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
@@ -281,8 +275,6 @@ def test_a_day_listed_only_for_its_marks_cannot_be_deleted(page):
 def test_a_failed_save_shows_a_banner_and_retry_deletes_once_the_disk_has_room(
     qtbot, service, page: HistoryPage, monkeypatch: pytest.MonkeyPatch
 ):
-    page._confirm = lambda *_question: True
-
     def disk_full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 

@@ -22,17 +22,11 @@ RATED_DAY = dt.date(2024, 5, 2)
 
 
 class SettingsDialogs(RecordingDialogs):
-    """Answers every question with ``answer`` and records folders it was asked to open."""
+    """Records the folders it was asked to open (questions are answered as the base does)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.answer = True
-        self.questions: list[str] = []
         self.opened: list[Path] = []
-
-    def confirm(self, parent: QWidget | None, title: str, question: str, yes_text: str) -> bool:
-        self.questions.append(question)
-        return self.answer
 
     def open_folder(self, folder: Path) -> None:
         self.opened.append(folder)

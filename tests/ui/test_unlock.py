@@ -48,7 +48,7 @@ def test_right_passphrase_opens_today_and_lists_the_days_newest_first(
     unlock_with(qtbot, window, PASSPHRASE)
     wait_for_days(qtbot, window)
 
-    assert window.pages.currentWidget() is window.today_page
+    assert window.current_page() is window.today_page
     today = window.today_page
     assert today.symptom_rows and today.symptom_rows[0].hasFocus()  # a check-in starts here
     history = window.history_page

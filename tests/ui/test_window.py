@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from diary import bootstrap
 from diary.domain.changes import Changes
@@ -55,28 +62,38 @@ def symptom_row(window: MainWindow, name: str):
     return next(row for row in window.today_page.symptom_rows if row.name == name)
 
 
-def test_today_history_and_taper_are_one_keystroke_away(qtbot, window: MainWindow):
+def test_every_page_is_one_keystroke_away(qtbot, window: MainWindow):
     pages = window.pages
-    assert [pages.tabText(i) for i in range(pages.count())] == ["Today", "History", "Taper"]
+    titles = ["Today", "History", "Charts", "Taper", "Report", "Settings"]
+    assert [pages.tabText(i) for i in range(pages.count())] == titles
     assert pages.tabBar().isVisible()
-    assert pages.currentWidget() is window.today_page
+    assert window.current_page() is window.today_page
 
     qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
-    assert pages.currentWidget() is window.history_page
+    assert window.current_page() is window.history_page
     assert window.history_page.table.hasFocus()
     qtbot.keyClick(window.history_page.table, Qt.Key.Key_3, CTRL)
-    assert pages.currentWidget() is window.taper_page
+    charts = window.charts_page
+    assert window.current_page() is charts
+    assert charts.view_button[charts.current_view()].hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_4, CTRL)
+    assert window.current_page() is window.taper_page
     assert window.taper_page.hold_button.hasFocus()
-    qtbot.keyClick(window.taper_page.hold_button, Qt.Key.Key_T, CTRL)
-    assert pages.currentWidget() is window.today_page
+    qtbot.keyClick(window.taper_page.hold_button, Qt.Key.Key_5, CTRL)
+    assert window.current_page() is window.report_page
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_6, CTRL)
+    assert window.current_page() is window.settings_page
+    assert window.settings_page.nav.hasFocus()
+    qtbot.keyClick(window.settings_page.nav, Qt.Key.Key_T, CTRL)
+    assert window.current_page() is window.today_page
     qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
     qtbot.keyClick(window.history_page.table, Qt.Key.Key_1, CTRL)
-    assert pages.currentWidget() is window.today_page
+    assert window.current_page() is window.today_page
 
     view = [a.text() for a in window.view_menu.actions()]
-    assert [t.replace("&", "") for t in view] == ["Today", "History", "Taper"]
+    assert [t.replace("&", "") for t in view] == titles
     shortcuts = [a.shortcut().toString() for a in window.view_menu.actions()]
-    assert shortcuts == ["Ctrl+1", "Ctrl+2", "Ctrl+3"]
+    assert shortcuts == [f"Ctrl+{n}" for n in range(1, 7)]
 
     window.lock()
     assert not any(a.isEnabled() for a in window.view_menu.actions())
@@ -92,7 +109,7 @@ def test_a_day_opened_in_history_is_shown_in_today_ready_to_edit(qtbot, window: 
     qtbot.keyClick(history.table, Qt.Key.Key_Return)
 
     today = window.today_page
-    assert window.pages.currentWidget() is today
+    assert window.current_page() is today
     assert today.day == MAY_2
     assert symptom_row(window, "Insomnia").value == 3
     assert today.for_doctor.isChecked()
@@ -175,21 +192,21 @@ def test_a_failed_undo_is_shown_by_the_window(
 def test_the_page_is_remembered_across_locks_and_runs(
     qtbot, window: MainWindow, dialogs, window_settings, sample_diary
 ):
-    qtbot.keyClick(window, Qt.Key.Key_3, CTRL)
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
     window.lock()
     unlock_with(qtbot, window, PASSPHRASE)
     wait_for_days(qtbot, window)
-    assert window.pages.currentWidget() is window.taper_page
+    assert window.current_page() is window.taper_page
     assert window.taper_page.hold_button.hasFocus()
 
     qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
     window.close()
     again = open_window(qtbot, dialogs, window_settings, sample_diary.path)
-    assert again.pages.currentWidget() is again.history_page
+    assert again.current_page() is again.history_page
 
 
 class SplitPage(QWidget):
-    """A page with a splitter, hosted the way the Settings page will be."""
+    """A page with a splitter, hosted the way any page is."""
 
     title = "Notes"
 
@@ -214,13 +231,13 @@ class SplitPage(QWidget):
         self.splitter.setFocus()
 
 
-def test_a_fourth_page_gets_ctrl_4_and_its_splitter_is_remembered(
+def test_a_seventh_page_gets_ctrl_7_and_its_splitter_is_remembered(
     qtbot, window: MainWindow, dialogs, window_settings, sample_diary
 ):
     page = SplitPage()
     window._add_page(page)
-    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
-    assert window.pages.currentWidget() is page
+    qtbot.keyClick(window, Qt.Key.Key_7, CTRL)
+    assert window.current_page() is page
     page.splitter.setSizes([100, 700])
     moved = page.splitter.sizes()
     window.close()
@@ -236,7 +253,7 @@ def test_a_fourth_page_gets_ctrl_4_and_its_splitter_is_remembered(
     qtbot.waitExposed(again)
     unlock_with(qtbot, again, PASSPHRASE)
     wait_for_days(qtbot, again)
-    assert again.pages.currentWidget() is later
+    assert again.current_page() is later
     assert later.splitter.sizes() == moved
 
 
@@ -249,13 +266,12 @@ def test_undo_and_redo_name_what_each_page_did(qtbot, window: MainWindow):
 
     qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
     history = window.history_page
-    history._confirm = lambda *_question: True
     history.select_day(MAY_2)
     qtbot.keyClick(history.table, Qt.Key.Key_Delete)
     assert window.undo_action.text() == "&Undo delete 2 May 2024"
     assert not window.redo_action.isEnabled()
 
-    qtbot.keyClick(history.table, Qt.Key.Key_3, CTRL)
+    qtbot.keyClick(history.table, Qt.Key.Key_4, CTRL)
     taper = window.taper_page
     qtbot.mouseClick(taper.hold_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(taper.hold_panel.confirm_button, Qt.MouseButton.LeftButton)
@@ -276,9 +292,19 @@ def mnemonics(widget: QWidget, window: MainWindow) -> list[str]:
 def test_no_alt_letter_means_two_things_on_any_page(qtbot, window: MainWindow):
     menus = [a.text() for a in window.menuBar().actions()]
     menu_letters = [re.search(r"&(.)", t).group(1).lower() for t in menus]  # type: ignore[union-attr]
-    for index in range(window.pages.count()):
+    settings = window.settings_page
+    views = [(index, None) for index in range(window.pages.count())]
+    settings_index = window.session_pages.index(settings)
+    views += [(settings_index, section) for section in settings.sections]
+    problems = []
+    for index, section in views:
         window.pages.setCurrentIndex(index)
-        page = window.pages.currentWidget()
+        if section is not None:
+            settings.show_section(section)
+        page = window.current_page()
         letters = menu_letters + mnemonics(page, window)
         repeated = sorted({letter for letter in letters if letters.count(letter) > 1})
-        assert repeated == [], f"{window.pages.tabText(index)}: Alt+{repeated} used twice"
+        if repeated:
+            where = window.pages.tabText(index) + (f" > {section.title}" if section else "")
+            problems.append(f"{where}: Alt+{repeated} used twice")
+    assert problems == [], "\n".join(problems)

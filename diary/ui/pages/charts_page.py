@@ -30,16 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from diary.charts.adapter import chart_data
+from diary.charts.aligned import AlignedChart
+from diary.charts.data import ChartData
+from diary.charts.export import FORMATS, export_chart
+from diary.charts.heatmap import HeatmapChart
+from diary.charts.main_view import MainChart, describe_day
+from diary.charts.style import ChartStyle, style_from_palette
 from diary.domain.changes import Changes
 from diary.domain.errors import DiaryError
 from diary.services.diary_service import DiaryService
-from diary.ui.charts.adapter import chart_data
-from diary.ui.charts.aligned import AlignedChart
-from diary.ui.charts.data import ChartData
-from diary.ui.charts.export import FORMATS, export_chart
-from diary.ui.charts.heatmap import HeatmapChart
-from diary.ui.charts.main_view import MainChart, describe_day
-from diary.ui.charts.style import ChartStyle, style_from_palette
 from diary.ui.dialogs import Dialogs
 from diary.ui.widgets.form_parts import explanation_label
 
@@ -156,7 +156,7 @@ class ChartsPage(QWidget):
             "Nothing is logged yet. The charts fill in as days, doses and check-ins are recorded."
         )
         self.empty_note.hide()
-        self.show_sleep = QCheckBox("Hours &slept")
+        self.show_sleep = QCheckBox("H&ours slept")
         self.show_wellbeing = QCheckBox("&Wellbeing")
         self.symptom_lines = QCheckBox("Chosen symptoms as &lines")
         for box in (self.show_sleep, self.show_wellbeing):
@@ -218,13 +218,16 @@ class ChartsPage(QWidget):
         return style_from_palette(self.palette(), self.font())
 
     def _mark_chosen_buttons(self) -> None:
-        """The chosen view and range look pressed, in the theme's selection colour."""
+        """The chosen view and range look pressed, in the theme's selection colour; a chart
+        with the keyboard (a screen reader names it) has the focus ring."""
         palette = self.palette()
+        chosen = palette.color(palette.ColorRole.Highlight).name()
+        chosen_text = palette.color(palette.ColorRole.HighlightedText).name()
+        ring = palette.color(palette.ColorRole.Link).name()
         self.setStyleSheet(
-            "QPushButton:checked {"
-            f" background: {palette.color(palette.ColorRole.Highlight).name()};"
-            f" color: {palette.color(palette.ColorRole.HighlightedText).name()};"
-            " }"
+            f"QPushButton:checked {{ background: {chosen}; color: {chosen_text}; }}"
+            " QGraphicsView { border: 3px solid transparent; }"
+            f" QGraphicsView:focus {{ border: 3px solid {ring}; }}"
         )
 
     # ---- the page protocol ----------------------------------------------------------

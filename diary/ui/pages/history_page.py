@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from diary.domain.changes import Changes
 from diary.domain.errors import SaveFailed
 from diary.domain.validation import describe_date
 from diary.services.diary_service import DiaryService
+from diary.ui.dialogs import Dialogs
 from diary.ui.models.history_model import (
     COLUMNS,
     MARKS_COLUMN,
@@ -47,8 +47,6 @@ from diary.ui.widgets.save_state import NotSavedBanner
 
 Action = Callable[[DiaryService], Changes]
 Mutate = Callable[[Action], Changes | None]
-# parent, title, question, the words on the button that goes ahead -> whether to go ahead
-Confirm = Callable[[QWidget, str, str, str], bool]
 
 RESIZE_SAMPLE_ROWS = 200  # fit columns to the newest rows; thousands would slow the unlock
 NOTE_WIDTH_IN_CHARACTERS = 36
@@ -70,17 +68,6 @@ class Span(Enum):
     def __init__(self, label: str, days: int | None) -> None:
         self.label = label
         self.days = days
-
-
-def ask_to_confirm(parent: QWidget, title: str, question: str, go_ahead: str) -> bool:
-    """A modal question whose safe answer is the default."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
-    confirm = box.addButton(go_ahead, QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is confirm
 
 
 def deletion_question(row: HistoryRow) -> str:
@@ -129,13 +116,13 @@ class HistoryPage(QWidget):
     def __init__(
         self,
         mutate: Mutate,
-        confirm: Confirm = ask_to_confirm,
+        dialogs: Dialogs,
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._mutate = mutate
-        self._confirm = confirm
+        self._dialogs = dialogs
         self._today = today
         self._service: DiaryService | None = None
         self._retry_action: Callable[[], None] | None = None  # re-runs a change not saved
@@ -192,6 +179,7 @@ class HistoryPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # arrows move among days; Tab leaves the table
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.verticalHeader().hide()
@@ -353,7 +341,8 @@ class HistoryPage(QWidget):
         row = self.selected_row()
         if row is None or not row.logged:
             return
-        if not self._confirm(self, "Delete a day", deletion_question(row), "Delete this day"):
+        question = deletion_question(row)
+        if not self._dialogs.confirm(self, "Delete a day", question, "Delete this day"):
             return
         day = row.date
         self._change(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -37,7 +37,6 @@ from diary.ui.settings.section import Action, Section
 from diary.ui.settings.security_section import SecuritySection
 from diary.ui.settings.symptoms_section import SymptomsSection
 from diary.ui.settings.warnings_section import WarningsSection
-from diary.ui.widgets.form_parts import title_label
 from diary.ui.widgets.save_state import NotSavedBanner, SavedIndicator, kept_for_retry
 
 Mutate = Callable[[Action], Changes | None]
@@ -72,6 +71,8 @@ QSlider::handle:horizontal {
 QSlider::sub-page:horizontal { background: palette(link); border-radius: 0.2em; }
 QPushButton[role="primary"] { font-weight: 600; border: 2px solid palette(link); }
 QPushButton[role="primary"]:disabled { font-weight: normal; border: 1px solid palette(mid); }
+/* the accent already outlines a primary button: its focus ring is the text colour */
+QPushButton[role="primary"]:focus { border: 3px solid palette(text); }
 QFrame[role="group"] { border: 1px solid palette(mid); border-radius: 8px; }
 """
 
@@ -80,6 +81,7 @@ class SettingsPage(QWidget):
     title = "Settings"
     appearance_changed = Signal()  # the theme or text size was applied to the app
     auto_lock_changed = Signal(object)  # the new idle delay in ms, or None for "never"
+    secret_showing = Signal(bool)  # a new recovery key is on show until confirmed kept
 
     def __init__(
         self,
@@ -119,6 +121,7 @@ class SettingsPage(QWidget):
             self.backups,
         ]
         self.security.auto_lock_changed.connect(self.auto_lock_changed)
+        self.security.secret_showing.connect(self.secret_showing)
         self.appearance.applied.connect(self.appearance_changed)
 
         self.nav = QListWidget()
@@ -133,7 +136,7 @@ class SettingsPage(QWidget):
         self.nav.setFixedWidth(width)
 
         header = QHBoxLayout()
-        header.addWidget(title_label("Settings"), 1)
+        header.addStretch(1)  # the window's tab names the page; each section has its title
         header.addWidget(self.saved_indicator)
         columns = QHBoxLayout()
         columns.addWidget(self.nav)
@@ -216,4 +219,5 @@ def scrolling(section: Section) -> QScrollArea:
     scroller.setWidget(section)
     scroller.setWidgetResizable(True)
     scroller.setFrameShape(QFrame.Shape.NoFrame)
+    scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the focused field
     return scroller

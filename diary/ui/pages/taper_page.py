@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -42,6 +42,7 @@ from diary.ui.taper.hold_panel import HoldPanel
 from diary.ui.taper.liquid_panel import LiquidPanel
 from diary.ui.taper.plan_builder_panel import PlanBuilderPanel
 from diary.ui.taper.plan_table import StepRow, step_rows, steps_model, table_view
+from diary.ui.taper.regimen_panel import RegimenPanel
 from diary.ui.taper.wording import day_words, dz, hold_words, mg, span_words
 from diary.ui.widgets.form_parts import explanation_label, title_label
 from diary.ui.widgets.save_state import NotSavedBanner, SavedIndicator, kept_for_retry
@@ -63,6 +64,8 @@ QLabel[role="note"] {
 }
 QPushButton[role="primary"] { font-weight: 600; border: 2px solid palette(link); }
 QPushButton[role="primary"]:disabled { font-weight: normal; border: 1px solid palette(mid); }
+/* the accent already outlines a primary button: its focus ring is the text colour */
+QPushButton[role="primary"]:focus { border: 3px solid palette(text); }
 QDateEdit, QTimeEdit, QComboBox { padding: 4px; }
 QDateEdit:focus, QTimeEdit:focus, QComboBox:focus { border: 3px solid palette(link); }
 """
@@ -103,6 +106,7 @@ def action_button(text: str, key: str, description: str) -> QPushButton:
 
 class TaperPage(QWidget):
     title = "Taper"
+    medications_wanted = Signal()  # Set regimen with no medications: open Settings > Medications
 
     def __init__(
         self,
@@ -148,6 +152,7 @@ class TaperPage(QWidget):
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the focused field
         self.scroller.setWidget(content)
 
         header = QHBoxLayout()
@@ -182,6 +187,11 @@ class TaperPage(QWidget):
         self.liquid_button = action_button(
             "&Liquid calculator", "L", "Work out amounts for a liquid made from tablets."
         )
+        self.regimen_button = action_button(
+            "Set &regimen\N{HORIZONTAL ELLIPSIS}",
+            "R",
+            "Record the whole regimen, every dose time, from a date you choose.",
+        )
         self.action_buttons = [
             self.hold_button,
             self.cut_button,
@@ -190,6 +200,7 @@ class TaperPage(QWidget):
             self.build_button,
             self.crossover_button,
             self.liquid_button,
+            self.regimen_button,
         ]
         self.actions_grid = QGridLayout()
         for index, button in enumerate(self.action_buttons):
@@ -203,6 +214,8 @@ class TaperPage(QWidget):
         self.plan_panel = PlanBuilderPanel(self._save)
         self.crossover_panel = PlanBuilderPanel(self._save, crossover=True)
         self.liquid_panel = LiquidPanel()
+        self.regimen_panel = RegimenPanel(self._save)
+        self.regimen_panel.medications_wanted.connect(self.medications_wanted)
         self.panels: dict[QPushButton, Panel] = {
             self.hold_button: self.hold_panel,
             self.cut_button: self.cut_panel,
@@ -211,6 +224,7 @@ class TaperPage(QWidget):
             self.build_button: self.plan_panel,
             self.crossover_button: self.crossover_panel,
             self.liquid_button: self.liquid_panel,
+            self.regimen_button: self.regimen_panel,
         }
         self.panel_area = QWidget()
         area = QVBoxLayout(self.panel_area)
@@ -320,6 +334,8 @@ class TaperPage(QWidget):
         self._update_actions(self.status)
         if self.open is not None and self.open in (self.hold_panel, self.apply_panel):
             self.open.load(self._service, today)
+        if self.open is self.regimen_panel and self.regimen_panel.needs_medications:
+            self.regimen_panel.load(self._service, today)  # a medication may be there now
 
     def _show_now(self, status: TaperStatus) -> None:
         clear_layout(self.regimen_grid)
@@ -332,7 +348,9 @@ class TaperPage(QWidget):
                     label.setAlignment(Qt.AlignmentFlag.AlignRight)
                 self.regimen_grid.addWidget(label, row, column)
         if not doses:
-            self.regimen_grid.addWidget(QLabel("No regimen is recorded for today."), 0, 0)
+            empty = QLabel(no_doses_words(status))
+            empty.setWordWrap(True)
+            self.regimen_grid.addWidget(empty, 0, 0, 1, -1)
         total = "\N{EM DASH}" if status.dz_total is None else mg(status.dz_total)
         self.total_label.setText(f"<b>Daily total: {total} diazepam-equivalent</b>")
         self.table_label.setText(
@@ -486,6 +504,12 @@ class TaperPage(QWidget):
                 self.open.hide()
                 self.open = None
             self.reload()
+
+
+def no_doses_words(status: TaperStatus) -> str:
+    if status.regimen is None:
+        return "No regimen is recorded for today. Set regimen\N{HORIZONTAL ELLIPSIS} records one."
+    return f"The regimen from {day_words(status.regimen.date, status.today)} has no dose times."
 
 
 def figure_lines(status: TaperStatus) -> dict[str, str]:

@@ -42,6 +42,8 @@ from diary.ui.widgets.severity_row import ScaleRow, severity_row, wellbeing_row
 Action = Callable[[DiaryService], Changes]
 Mutate = Callable[[Action], Changes | None]
 
+NEXT = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"  # as in "Taper › Set regimen…"
+SET_REGIMEN = "Set regimen\N{HORIZONTAL ELLIPSIS}"  # the Taper page's button
 NOTE_PAUSE_MS = 1500  # the note saves after this long without typing
 SLEEP_STEP = 0.25
 SLEEP_UNSET = -SLEEP_STEP  # the spin box's lowest step reads "not logged"
@@ -59,8 +61,11 @@ QFrame[role="scale-row"] QPushButton:checked {
     border: 2px solid palette(link); font-weight: 600;
 }
 QFrame[role="section"] { border: 1px solid palette(mid); border-radius: 8px; }
+QFrame[role="due-dose"] { border: 3px solid palette(link); border-radius: 8px; }
 QPushButton[role="primary"] { font-weight: 600; border: 2px solid palette(link); }
 QPushButton[role="primary"]:disabled { font-weight: normal; border: 1px solid palette(mid); }
+/* the accent already outlines a primary button: its focus ring is the text colour */
+QPushButton[role="primary"]:focus { border: 3px solid palette(text); }
 QDateEdit, QTimeEdit, QDoubleSpinBox, QComboBox, QPlainTextEdit { padding: 4px; }
 QDateEdit:focus, QTimeEdit:focus, QDoubleSpinBox:focus, QComboBox:focus,
 QPlainTextEdit:focus { border: 3px solid palette(link); }
@@ -150,6 +155,9 @@ class TodayPage(QWidget):
         self.symptom_rows: list[ScaleRow] = []
         self.dose_rows: list[DoseRow] = []
         self.not_taken_buttons: list[QPushButton] = []
+        self._due_time: dt.time | None = None  # the dose a reminder asked for, shown apart
+        self.due_take_button: QPushButton | None = None
+        self._planned_buttons: list[QPushButton] = []  # in screen order, for the Tab key
         self.setStyleSheet(STYLE)
 
         self._build_day_bar()
@@ -172,6 +180,7 @@ class TodayPage(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the focused field
         self.scroll.setWidget(content)
 
         layout = QVBoxLayout(self)
@@ -301,6 +310,7 @@ class TodayPage(QWidget):
             self.day_title.clear()
             self.regimen_label.clear()
             self._set_symptom_rows([])
+            self._due_time = None
             self._clear_doses()
             self.extra_form.set_medications([], dt.time(12))
             self.wellbeing.set_value(None)
@@ -324,7 +334,9 @@ class TodayPage(QWidget):
 
     def focus_first_field(self) -> None:
         """Where a check-in starts: "Taken as planned" if it can be pressed, else symptoms."""
-        if self.take_button.isEnabled():
+        if self.due_take_button is not None:
+            self.due_take_button.setFocus()
+        elif self.take_button.isEnabled():
             self.take_button.setFocus()
         elif self.symptom_rows:
             self.symptom_rows[0].setFocus()
@@ -332,6 +344,14 @@ class TodayPage(QWidget):
     @property
     def day(self) -> dt.date:
         return self._day
+
+    def focus_planned_dose(self, planned_time: dt.time) -> None:
+        """Set the shown day's dose at ``planned_time`` apart, with its own "Taken as planned"
+        button holding the keyboard (a dose reminder was clicked). When that dose is already
+        recorded, the check-in starts as usual."""
+        self._due_time = planned_time
+        self._load_doses()
+        self.focus_first_field()
 
     def open_day(self, day: dt.date) -> None:
         """Show ``day`` (today, a past day or tomorrow); later days are refused."""
@@ -348,6 +368,7 @@ class TodayPage(QWidget):
             return
         self.save_pending()
         self._day = day
+        self._due_time = None
         self._load_day()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
@@ -441,8 +462,15 @@ class TodayPage(QWidget):
         )
         self.take_button.setVisible(regimen is not None and bool(regimen.doses))
         self._clear_doses()
+        due = [planned for planned in waiting if planned.time == self._due_time]
+        if not due:
+            self._due_time = None  # recorded meanwhile, or never planned that day
+        first_due = due[0] if due else None
         for planned in waiting:
-            self._add_planned_row(planned)
+            if planned is first_due:
+                self._add_due_group(due)
+            elif planned not in due:
+                self.planned_list.addWidget(self._planned_row(planned))
         for dose in doses:
             self._add_dose_row(dose)
         default_time = self._now().time() if self._day == self._today() else dt.time(12)
@@ -451,6 +479,9 @@ class TodayPage(QWidget):
         self._restore_focus(focus)
 
     def _regimen_text(self, regimen: RegimenChange | None) -> str:
+        service = self._service
+        if regimen is None and service is not None and service.regimen_on(self._today()) is None:
+            return f"No regimen is recorded yet. Taper {NEXT} {SET_REGIMEN} sets one up."
         if regimen is None or not regimen.doses:
             return "No regimen is recorded for this day."
         planned = ", ".join(f"{d.time:%H:%M} {d.drug} {d.mg:g} mg" for d in regimen.doses)
@@ -477,8 +508,27 @@ class TodayPage(QWidget):
         clear_layout(self.dose_list)
         self.dose_rows = []
         self.not_taken_buttons = []
+        self._planned_buttons = []
+        self.due_take_button = None
 
-    def _add_planned_row(self, planned: RegimenDose) -> None:
+    def _add_due_group(self, due: list[RegimenDose]) -> None:
+        """The dose a reminder asked for, framed, with one button that records just it."""
+        frame = QFrame()
+        frame.setProperty("role", "due-dose")
+        layout = QVBoxLayout(frame)
+        time = due[0].time
+        button = QPushButton(f"Taken as planned: the {time:%H:%M} dose")
+        button.setProperty("role", "primary")
+        button.setAccessibleName(f"Record the {time:%H:%M} dose as taken as planned")
+        button.clicked.connect(lambda: self._take_planned(time))
+        self.due_take_button = button
+        self._planned_buttons.append(button)
+        layout.addWidget(button)
+        for planned in due:
+            layout.addWidget(self._planned_row(planned))
+        self.planned_list.addWidget(frame)
+
+    def _planned_row(self, planned: RegimenDose) -> QWidget:
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -491,7 +541,8 @@ class TodayPage(QWidget):
         button.clicked.connect(lambda: self._record_not_taken(planned))
         layout.addWidget(button)
         self.not_taken_buttons.append(button)
-        self.planned_list.addWidget(row)
+        self._planned_buttons.append(button)
+        return row
 
     def _add_dose_row(self, dose: Dose) -> None:
         med = self._medications.get(dose.medication)
@@ -532,7 +583,7 @@ class TodayPage(QWidget):
             self.today_button,
             self.banner.retry_button,
             self.take_button,
-            *self.not_taken_buttons,
+            *self._planned_buttons,
             *(field for row in self.dose_rows for field in row.focus_fields()),
             *self.extra_form.focus_fields(),
             self.same_as_yesterday_button,
@@ -671,6 +722,13 @@ class TodayPage(QWidget):
         self._load_doses()
         if taken and self.symptom_rows:  # the next step of a check-in
             self.symptom_rows[0].setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _take_planned(self, planned_time: dt.time) -> None:
+        day = self._day
+        taken = self._save(lambda s: s.take_planned_dose(day, planned_time))
+        self._load_doses()
+        if taken:
+            self.focus_first_field()
 
     def _record_not_taken(self, planned: RegimenDose) -> None:
         day = self._day

@@ -33,7 +33,7 @@ from diary.ui.widgets.form_parts import FieldMessage
 
 MODE_WORDS = {
     ThemeMode.LIGHT: "&Light",
-    ThemeMode.DARK: "&Dark: easier on light-sensitive eyes",
+    ThemeMode.DARK: "Dar&k: easier on light-sensitive eyes",
     ThemeMode.SYSTEM: "&Follow the system (dark when it does not say)",
 }
 STEP = 10  # percent

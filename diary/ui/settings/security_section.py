@@ -117,6 +117,9 @@ class SecuritySection(Section):
         "passphrase is forgotten. Nobody, including us, can open it without one of them."
     )
     auto_lock_changed = Signal(object)  # the idle delay in ms, or None for never
+    # True while a new recovery key is on show and not yet confirmed kept: auto-lock waits,
+    # because the old key already stopped working and this is the only showing of the new one
+    secret_showing = Signal(bool)
 
     def __init__(
         self, save: Save, dialogs: Dialogs, settings: QSettings, parent: QWidget | None = None
@@ -208,6 +211,7 @@ class SecuritySection(Section):
         self.auto_lock_message.clear_message()
         self.key_screen.forget_key()
         self.key_screen.hide()
+        self.secret_showing.emit(False)
         self._show_groups(True)
         self._show_auto_lock()
         self._update_buttons()
@@ -299,9 +303,11 @@ class SecuritySection(Section):
         self.key_screen.show_key(key)
         self.key_screen.show()
         self.key_screen.copy_button.setFocus()
+        self.secret_showing.emit(True)
 
     def _key_kept(self) -> None:
         self.key_screen.hide()
+        self.secret_showing.emit(False)
         self._show_groups(True)
         self.key_message.show_fine("Your new recovery key is kept. The old one no longer works.")
         self.new_key_button.setFocus()

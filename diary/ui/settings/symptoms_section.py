@@ -53,7 +53,7 @@ class SymptomsSection(Section):
         self.list.currentRowChanged.connect(self._update_buttons)
         self.up_button = QPushButton("Move &up")
         self.up_button.setAccessibleName("Move the selected symptom up")
-        self.down_button = QPushButton("Move &down")
+        self.down_button = QPushButton("Move do&wn")
         self.down_button.setAccessibleName("Move the selected symptom down")
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button.clicked.connect(lambda: self.move_selected(+1))

@@ -50,7 +50,7 @@ class WarningsSection(Section):
             unit="days",
         )
         self.short = NumberField(
-            "A plan that reaches 0 mg within this many days is &short",
+            "A plan that reaches 0 mg within this many days is s&hort",
             "short-taper length in days",
             days,
             whole=True,
@@ -67,7 +67,7 @@ class WarningsSection(Section):
         self.together_message = FieldMessage()
         self.save_button = QPushButton("&Save thresholds")
         self.save_button.setProperty("role", "primary")
-        self.defaults_button = QPushButton("Use the &defaults")
+        self.defaults_button = QPushButton("Use the de&faults")
         self.defaults_button.setAccessibleName("Put back the default thresholds")
         self.save_button.clicked.connect(self.save_thresholds)
         self.defaults_button.clicked.connect(lambda: self._fill(Thresholds()))

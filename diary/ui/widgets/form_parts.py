@@ -101,6 +101,7 @@ def centred_column(content: QWidget) -> QScrollArea:
     scroller.setWidget(inner)
     scroller.setWidgetResizable(True)
     scroller.setFrameShape(QFrame.Shape.NoFrame)
+    scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the focused field
     return scroller
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
 from diary.domain.errors import DiaryError
@@ -51,7 +51,8 @@ def _write_png(chart: pg.GraphicsLayout, path: Path, size: QSize, background: st
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     render_chart(chart, painter, QRectF(image.rect()))
     painter.end()
-    return image.save(str(path), "PNG")
+    # QImageWriter, not QImage.save: the stubs and the run time agree on its format argument
+    return QImageWriter(str(path), b"PNG").write(image)
 
 
 def _write_svg(chart: pg.GraphicsLayout, path: Path, size: QSize, background: str) -> bool:

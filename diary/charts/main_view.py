@@ -18,8 +18,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFontMetrics
 
-from diary.ui.charts.axes import date_axis, style_axis
-from diary.ui.charts.data import (
+from diary.charts.axes import date_axis, style_axis
+from diary.charts.data import (
     DAY_SECONDS,
     BandKind,
     ChartData,
@@ -30,7 +30,7 @@ from diary.ui.charts.data import (
     step_xy,
     x_day,
 )
-from diary.ui.charts.style import DRUG_PEN_STYLES, MARK_PEN_STYLES, ChartStyle
+from diary.charts.style import DRUG_PEN_STYLES, MARK_PEN_STYLES, ChartStyle
 
 LABEL_ROWS = 3  # staggered rows of mark labels before a label is left out
 APPOINTMENT_LABELS_UP_TO_DAYS = 540  # wider views label regimen changes and holds only
@@ -164,11 +164,11 @@ class MainChart:
         style_axis(self.strip.getAxis("bottom"), style)
         self.plot.getAxis("left").setTextPen(QColor(style.dz))
         self.plot.getAxis("right").setTextPen(QColor(style.burden))
-        for kind, band in self.bands.items():
-            band.setOpts(brush=style.band_brush(kind), pen=pg.mkPen(None))
-        for kind, line in self.mark_lines.items():
-            width = 1.0 if kind is MarkKind.APPOINTMENT else 1.5
-            line.setPen(style.pen(style.marks[kind], width, MARK_PEN_STYLES[kind]))
+        for band_kind, band in self.bands.items():
+            band.setOpts(brush=style.band_brush(band_kind), pen=pg.mkPen(None))
+        for mark_kind, line in self.mark_lines.items():
+            width = 1.0 if mark_kind is MarkKind.APPOINTMENT else 1.5
+            line.setPen(style.pen(style.marks[mark_kind], width, MARK_PEN_STYLES[mark_kind]))
         self.dz_line.setPen(style.pen(style.dz, style.line_width + 0.5))
         self.burden_points.setPen(None)
         burden_fill = QColor(style.burden)
@@ -313,9 +313,9 @@ class MainChart:
                     pen=style.pen(style.marks[kind], 1.5, MARK_PEN_STYLES[kind])
                 )
                 self.legend.addItem(sample, MARK_WORDS[kind])
-        for kind, item in self.bands.items():
-            if self.data.bands_of(kind):
-                self.legend.addItem(item, BAND_WORDS[kind])
+        for band_kind, item in self.bands.items():
+            if self.data.bands_of(band_kind):
+                self.legend.addItem(item, BAND_WORDS[band_kind])
 
     def _set_limits(self) -> None:
         if self.data.is_empty:
@@ -366,7 +366,9 @@ class MainChart:
         for label in sorted(self.labels, key=lambda lab: (lab.priority, lab.x)):
             start = label.x + 3 * per_px
             end = start + (label.width_px + LABEL_GAP_PX) * per_px
-            wanted = low <= label.x <= high and (label.priority < 2 or with_appointments)
+            # A label that would run past the right edge is left out rather than cut off.
+            inside = low <= label.x and end <= high
+            wanted = inside and (label.priority < 2 or with_appointments)
             row = next(
                 (
                     number

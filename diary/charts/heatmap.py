@@ -13,16 +13,17 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGraphicsRectItem
 
-from diary.ui.charts.axes import date_axis, style_axis
-from diary.ui.charts.data import DAY_SECONDS, ChartData, day_x, x_day
-from diary.ui.charts.style import SEVERITY_COLOURS, SEVERITY_LABELS, ChartStyle
+from diary.charts.axes import date_axis, style_axis
+from diary.charts.data import DAY_SECONDS, ChartData, day_x, x_day
+from diary.charts.style import SEVERITY_COLOURS, SEVERITY_LABELS, ChartStyle
 
 UNRATED_LABEL = "not rated"
 
 
 def severity_rgba(severity: npt.NDArray[np.float64]) -> npt.NDArray[np.uint8]:
     """RGBA for each rating (rows x days x 4); unrated (NaN) is fully transparent."""
-    lut = np.array([[*QColor(c).getRgb()[:3], 255] for c in SEVERITY_COLOURS], dtype=np.uint8)
+    colours = [QColor(c) for c in SEVERITY_COLOURS]
+    lut = np.array([[c.red(), c.green(), c.blue(), 255] for c in colours], dtype=np.uint8)
     rated = np.isfinite(severity)
     levels = np.clip(np.nan_to_num(severity, nan=0.0), 0, 4).astype(np.intp)
     image = lut[levels]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from diary.ui.charts.style import ChartStyle
+from diary.charts.style import ChartStyle
 
 
 def style_axis(axis: pg.AxisItem, style: ChartStyle, label: str = "") -> None:

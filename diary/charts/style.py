@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QPen
 from PySide6.QtWidgets import QApplication
 
-from diary.ui.charts.data import BandKind, MarkKind
+from diary.charts.data import BandKind, MarkKind
 
 # Okabe-Ito
 ORANGE = "#E69F00"

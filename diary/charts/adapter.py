@@ -11,6 +11,15 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from diary.charts.data import (
+    AlignedCurve,
+    Band,
+    BandKind,
+    ChartData,
+    FloatArray,
+    Mark,
+    MarkKind,
+)
 from diary.domain.models import CheckIn, Event, EventKind, Hold
 from diary.domain.stability.responses import aligned_curves
 from diary.services.diary_service import DiaryService
@@ -19,15 +28,6 @@ from diary.services.stability_report import (
     ALIGNED_AFTER_DAYS,
     ALIGNED_BEFORE_DAYS,
     StabilityReport,
-)
-from diary.ui.charts.data import (
-    AlignedCurve,
-    Band,
-    BandKind,
-    ChartData,
-    FloatArray,
-    Mark,
-    MarkKind,
 )
 
 MARK_KINDS = {

@@ -9,9 +9,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from diary.ui.charts.axes import style_axis
-from diary.ui.charts.data import AlignedCurve, ChartData, FloatArray, nan_median
-from diary.ui.charts.style import ChartStyle
+from diary.charts.axes import style_axis
+from diary.charts.data import AlignedCurve, ChartData, FloatArray, nan_median
+from diary.charts.style import ChartStyle
 
 EARLIER_ALPHA = 110
 
@@ -89,8 +89,9 @@ class AlignedChart:
 
     def _fit(self) -> None:
         values = [c.values for c in self.data.curves]
-        finite = np.concatenate(values)[np.isfinite(np.concatenate(values))] if values else []
-        top = max(10.0, float(np.max(finite))) if len(finite) else 10.0
+        joined = np.concatenate(values) if values else np.empty(0)
+        finite = joined[np.isfinite(joined)]
+        top = max(10.0, float(np.max(finite))) if finite.size else 10.0
         self.plot.setYRange(0, min(100.0, top * 1.1), padding=0)
         if self.data.curves:
             offsets = self.data.curves[0].offsets
