@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from diary.domain.errors import ValidationError
+
 
 class Form(StrEnum):
     TABLET = "tablet"
@@ -195,6 +197,46 @@ class ReminderSettings:
         return cls(
             enabled=settings.get(SETTING_REMINDERS_ENABLED) == _TRUE,
             show_details=settings.get(SETTING_REMINDERS_SHOW_DETAILS) == _TRUE,
+        )
+
+
+SETTING_REPORT_PATIENT = "report_patient_name"
+SETTING_REPORT_PRESCRIBER = "report_prescriber_name"
+REPORT_NAME_MAX = 80  # what the appointment summary prints (diary.report.options)
+
+
+@dataclass(frozen=True)
+class ReportNames:
+    """The names printed on the appointment summary, kept in the diary only when the user
+    asks (empty: not kept)."""
+
+    patient: str = ""
+    prescriber: str = ""
+
+    def checked(self) -> ReportNames:
+        """The names as the report prints them (spaces tidied); a ValidationError when one is
+        longer than the report allows."""
+        names = ReportNames(" ".join(self.patient.split()), " ".join(self.prescriber.split()))
+        for name, what in (
+            (names.patient, "Your name"),
+            (names.prescriber, "The prescriber's name"),
+        ):
+            if len(name) > REPORT_NAME_MAX:
+                raise ValidationError(
+                    f"{what} is {len(name)} characters long; the most is {REPORT_NAME_MAX}.",
+                    field="report_names",
+                )
+        return names
+
+    def as_settings(self) -> dict[str, str]:
+        return {SETTING_REPORT_PATIENT: self.patient, SETTING_REPORT_PRESCRIBER: self.prescriber}
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str]) -> ReportNames:
+        """Stored names where present, empty for the rest."""
+        return cls(
+            patient=settings.get(SETTING_REPORT_PATIENT, ""),
+            prescriber=settings.get(SETTING_REPORT_PRESCRIBER, ""),
         )
 
 

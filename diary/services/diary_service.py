@@ -49,6 +49,7 @@ from diary.domain.models import (
     RegimenChange,
     RegimenDose,
     ReminderSettings,
+    ReportNames,
     Symptom,
 )
 from diary.domain.names import find_name, not_found, resolve_name
@@ -617,6 +618,23 @@ class DiaryService:
             label = "change the reminder settings"
         with self._change(label):
             for key, value in reminders.as_settings().items():
+                self._records.put_setting(key, value)
+        return Changes(label, settings=True)
+
+    # ---- names for the appointment summary ------------------------------------------
+    def report_names(self) -> ReportNames:
+        """The names the user asked the diary to keep for reports; empty when none are kept."""
+        return ReportNames.from_settings(self._records.settings())
+
+    def set_report_names(self, names: ReportNames | None) -> Changes:
+        """Keep ``names`` for the next report; None (or two empty names) forgets them."""
+        kept = ReportNames() if names is None else names.checked()
+        if kept == ReportNames():
+            label = "forget the names for reports"
+        else:
+            label = "remember the names for reports"
+        with self._change(label):
+            for key, value in kept.as_settings().items():
                 self._records.put_setting(key, value)
         return Changes(label, settings=True)
 

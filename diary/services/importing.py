@@ -1,6 +1,6 @@
 """What an import checks beyond ``diary.domain.import_rules``: how each medication is measured
-and whether it is retired, stored plans, the settings the service owns (warning thresholds and
-reminders), and the order of the symptoms.
+and whether it is retired, stored plans, the settings the service owns (warning thresholds,
+reminders and the names kept for reports), and the order of the symptoms.
 
 Like the rest of an import, every check runs before anything is written, and the first bad
 record is named, e.g. "Plan made on 2024-03-01: the diary already has an active plan.".
@@ -20,6 +20,7 @@ from diary.domain.models import (
     SETTING_REMINDERS_ENABLED,
     SETTING_REMINDERS_SHOW_DETAILS,
     Medication,
+    ReportNames,
     Symptom,
     is_flag_text,
 )
@@ -32,6 +33,7 @@ from diary.services.medication_rules import checked_medication, handling_of
 
 THRESHOLD_SETTINGS = frozenset(Thresholds().as_settings())
 REMINDER_SETTINGS = frozenset((SETTING_REMINDERS_ENABLED, SETTING_REMINDERS_SHOW_DETAILS))
+REPORT_NAME_SETTINGS = frozenset(ReportNames().as_settings())
 
 
 @dataclass(frozen=True)
@@ -143,4 +145,8 @@ def _settings(settings: Mapping[str, str], current: Mapping[str, str]) -> dict[s
         if not is_flag_text(settings[key]):
             raise ValidationError(f'Setting "{key}": it must be true or false.', field="settings")
         checked[key] = settings[key]
+    if REPORT_NAME_SETTINGS & settings.keys():
+        with about("The names for reports"):
+            names = ReportNames.from_settings(settings).checked()
+        checked.update(names.as_settings())
     return checked

@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         self.history_page = HistoryPage(self.mutate, dialogs)
         self.charts_page = ChartsPage(dialogs)
         self.taper_page = TaperPage(self.mutate)
-        self.report_page = ReportPage(dialogs)
+        self.report_page = ReportPage(dialogs, mutate=self.mutate)
         self.settings_page = SettingsPage(self.mutate, dialogs, settings)
         pages = (
             self.today_page,

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from diary.bootstrap import open_diary
+from diary.domain.models import ReportNames
 from tests.report.conftest import FLAGGED, PASSPHRASE, PRIVATE, TODAY, day, pdf_info, pdf_text
 
 
@@ -48,6 +50,9 @@ def test_the_command_writes_the_summary_without_a_window(known_diary: Path, tmp_
     text = pdf_text(out)
     assert "Sam Patient" in text and FLAGGED in text and "Daily log" in text
     assert PRIVATE not in text
+    service = open_diary(known_diary, PASSPHRASE)
+    assert service.report_names() == ReportNames()  # printed, not kept
+    service.close()
 
 
 def test_paper_defaults_from_the_locale_and_all_notes_can_be_shared(

@@ -23,6 +23,7 @@ from diary.domain.models import (
     Medication,
     RegimenDose,
     ReminderSettings,
+    ReportNames,
 )
 from diary.domain.records import DiaryRecords
 from diary.domain.taper.plans import PlanMethod, PlanSpec
@@ -58,6 +59,7 @@ def _fill(service: DiaryService) -> None:
     service.move_symptom("Jaw clenching", 0)
     service.set_warning_thresholds(Thresholds(hard_percent=20, soft_percent=8, window_days=21))
     service.set_reminder_settings(ReminderSettings(enabled=True))
+    service.set_report_names(ReportNames("Sam Patient", "Dr Rivera"))
     today = dt.date.today()
     service.create_plan(PlanSpec(PlanMethod.STEP, 14, today, step_mg=1))
     service.create_plan(PlanSpec(PlanMethod.PERCENT, 14, today, percent=10, final_step_mg=1))
@@ -172,6 +174,7 @@ def test_the_json_document_round_trips_everything(
     summary = second.plan_summary()
     assert summary is not None and summary.steps_left == len(summary.plan.steps) - 1
     assert second.reminder_settings().enabled
+    assert second.report_names() == ReportNames("Sam Patient", "Dr Rivera")
     assert second.symptoms()[0].name == "Jaw clenching"
     second.close()
 
@@ -203,6 +206,10 @@ def _active_plan_records(service: DiaryService) -> DiaryRecords:
         (
             lambda r: dataclasses.replace(r, settings={"reminders_enabled": "yes"}),
             r'^Setting "reminders_enabled": it must be true or false\.$',
+        ),
+        (
+            lambda r: dataclasses.replace(r, settings={"report_patient_name": "x" * 81}),
+            r"^The names for reports: your name is 81 characters long; the most is 80\.$",
         ),
     ],
 )

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from diary import bootstrap
-from diary.domain.models import EventKind
+from diary.domain.models import EventKind, ReportNames
 from diary.report.options import Paper
 from diary.services.diary_service import DiaryService
 from diary.storage.keys import KdfParams
@@ -65,7 +65,9 @@ def service(tmp_path: Path, fast_kdf: KdfParams) -> Iterator[DiaryService]:
 def make_page(
     qtbot: QtBot, dialogs: ReportDialogs, service: DiaryService, locale: QLocale | None = None
 ) -> ReportPage:
-    page = ReportPage(dialogs, today=lambda: TODAY, locale=locale)
+    page = ReportPage(
+        dialogs, today=lambda: TODAY, locale=locale, mutate=lambda action: action(service)
+    )
     qtbot.addWidget(page)
     page.open_session(service)
     return page
@@ -161,3 +163,62 @@ def test_cancelling_the_file_or_printer_question_saves_and_prints_nothing(
     assert page.save_pdf() is None
     assert page.print_report() is False
     assert dialogs.errors == [] and "Saved" not in page.status.text()
+
+
+def test_names_are_not_kept_unless_asked(
+    qtbot: QtBot, dialogs: ReportDialogs, service: DiaryService, tmp_path: Path
+) -> None:
+    dialogs.save_to = tmp_path / "summary.pdf"
+    page = make_page(qtbot, dialogs, service)
+    assert not page.remember_names.isChecked()
+    qtbot.keyClicks(page.patient_name, "Sam Patient")
+    qtbot.keyClicks(page.prescriber_name, "Dr Rivera")
+    assert page.save_pdf() is not None
+    assert service.report_names() == ReportNames()
+
+
+def test_remembered_names_come_back_after_locking_and_can_be_forgotten(
+    qtbot: QtBot, dialogs: ReportDialogs, service: DiaryService, tmp_path: Path
+) -> None:
+    dialogs.save_to = tmp_path / "summary.pdf"
+    unlocked = [service]  # what the window's mutate runs on: the diary open now
+    page = ReportPage(dialogs, today=lambda: TODAY, mutate=lambda action: action(unlocked[-1]))
+    qtbot.addWidget(page)
+    page.open_session(service)
+    qtbot.keyClicks(page.patient_name, "Sam Patient")
+    qtbot.keyClicks(page.prescriber_name, "Dr Rivera")
+    page.remember_names.setChecked(True)
+    assert page.save_pdf() is not None
+    assert service.undo_label() == "remember the names for reports"
+
+    page.close_session()
+    assert page.patient_name.text() == "" and not page.remember_names.isChecked()
+    path = service.path
+    service.close()
+    reopened = bootstrap.open_diary(path, "a passphrase here")
+    unlocked.append(reopened)
+    try:
+        page.open_session(reopened)
+        assert page.patient_name.text() == "Sam Patient"
+        assert page.prescriber_name.text() == "Dr Rivera"
+        assert page.remember_names.isChecked()
+        page.remember_names.setChecked(False)
+        assert page.save_pdf() is not None
+        assert reopened.report_names() == ReportNames()
+        assert "Sam Patient" in pdf_text(tmp_path / "summary.pdf")  # still printed this time
+    finally:
+        page.close_session()
+        reopened.close()
+
+
+def test_printing_keeps_the_names_when_asked(
+    qtbot: QtBot, dialogs: ReportDialogs, service: DiaryService, tmp_path: Path
+) -> None:
+    dialogs.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialogs.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    dialogs.printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    page = make_page(qtbot, dialogs, service)
+    qtbot.keyClicks(page.prescriber_name, "Dr Rivera")
+    page.remember_names.setChecked(True)
+    assert page.print_report()
+    assert service.report_names() == ReportNames("", "Dr Rivera")

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from diary.domain.changes import Changes
-from diary.domain.errors import SaveFailed
 from diary.domain.validation import describe_date
 from diary.services.diary_service import DiaryService
 from diary.ui.dialogs import Dialogs
@@ -43,7 +42,7 @@ from diary.ui.models.history_model import (
     load_history,
 )
 from diary.ui.widgets.form_parts import FieldMessage, buddy_label, explanation_label
-from diary.ui.widgets.save_state import NotSavedBanner
+from diary.ui.widgets.save_state import NotSavedBanner, run_change
 
 Action = Callable[[DiaryService], Changes]
 Mutate = Callable[[Action], Changes | None]
@@ -360,20 +359,11 @@ class HistoryPage(QWidget):
     # ---- changing the diary ---------------------------------------------------------
     def _change(self, action: Action, done: str, what_stays: str) -> None:
         """Run ``action`` through the window; say "saved" quietly, or "NOT saved" loudly."""
-        failures: list[SaveFailed] = []
-
-        def attempt(service: DiaryService) -> Changes:
-            try:
-                return action(service)
-            except SaveFailed as error:
-                failures.append(error)
-                raise
-
-        changes = self._mutate(attempt)
-        if failures:
+        changes, failure = run_change(self._mutate, action)
+        if failure is not None:
             self._retry_action = lambda: self._change(action, done, what_stays)
             self.saved.clear()
-            self.banner.show_failure(failures[0].message, what_stays)
+            self.banner.show_failure(failure.message, what_stays)
             self.banner.retry_button.setFocus()
             return
         if changes is not None:

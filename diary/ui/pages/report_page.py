@@ -1,7 +1,8 @@
 """The Report page: choose a period and what to share, see the pages, save the PDF or print.
 
 The pages come from ``diary.report`` (the same code as ``taper-diary report``); the preview,
-the PDF and the printer all use its one painting path. Names typed here are never stored.
+the PDF and the printer all use its one painting path. Names typed here are kept (inside the
+encrypted diary, never in the window settings) only when the person ticks "Remember".
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from diary.domain.changes import Changes
 from diary.domain.errors import DiaryError
-from diary.domain.models import EventKind
+from diary.domain.models import EventKind, ReportNames
 from diary.report import render
 from diary.report.document import Document
 from diary.report.options import NotesChoice, Paper, ReportOptions, paper_for_country
@@ -40,6 +41,9 @@ from diary.ui.widgets.form_parts import explanation_label
 
 PREVIEW_SCALE = 1.0  # pixels per point
 PDF_FILTER = "PDF document (*.pdf)"
+
+Action = Callable[[DiaryService], Changes]
+Mutate = Callable[[Action], Changes | None]
 
 
 class Preset(Enum):
@@ -70,9 +74,12 @@ class ReportPage(QWidget):
         today: Callable[[], dt.date] = dt.date.today,
         locale: QLocale | None = None,
         parent: QWidget | None = None,
+        mutate: Mutate | None = None,
     ) -> None:
         super().__init__(parent)
         self._dialogs = dialogs
+        # the window's change runner (undo, status line); without one, names are not kept
+        self._mutate = mutate
         self._today = today
         self._locale = locale or QLocale()
         self._service: DiaryService | None = None
@@ -104,9 +111,15 @@ class ReportPage(QWidget):
             edit.setAccessibleName(name)
             edit.dateChanged.connect(self._period_edited)
         self.patient_name = QLineEdit()
-        self.patient_name.setPlaceholderText("optional; printed in the header, never stored")
+        self.patient_name.setPlaceholderText("optional; printed in the header")
         self.prescriber_name = QLineEdit()
-        self.prescriber_name.setPlaceholderText("optional; never stored")
+        self.prescriber_name.setPlaceholderText("optional")
+        self.remember_names = QCheckBox("Re&member these names in my diary (encrypted)")
+        self.remember_names.setToolTip(
+            "Kept only inside the encrypted diary, for the next report. Untick and save or "
+            "print to forget them."
+        )
+        self.remember_names.setEnabled(self._mutate is not None)
         self.flagged_notes = QCheckBox("Include notes &flagged for the doctor")
         self.flagged_notes.setChecked(True)
         self.all_notes = QCheckBox("Include &all notes")
@@ -125,6 +138,7 @@ class ReportPage(QWidget):
         form.addRow("From", dates)
         form.addRow("Your &name", self.patient_name)
         form.addRow("&Prescriber", self.prescriber_name)
+        form.addRow("", self.remember_names)
         form.addRow("Paper", self.paper)
         form.addRow("", self.flagged_notes)
         form.addRow("", self.all_notes)
@@ -169,6 +183,10 @@ class ReportPage(QWidget):
     # ---- the page protocol ----------------------------------------------------------
     def open_session(self, service: DiaryService) -> None:
         self._service = service
+        names = service.report_names()
+        self.patient_name.setText(names.patient)
+        self.prescriber_name.setText(names.prescriber)
+        self.remember_names.setChecked(names != ReportNames())
         self.apply_preset(self.preset)
 
     def close_session(self) -> None:
@@ -176,6 +194,7 @@ class ReportPage(QWidget):
         self._service = None
         self.patient_name.clear()
         self.prescriber_name.clear()
+        self.remember_names.setChecked(False)
         self._clear_preview()
         self.status.setText(" ")
 
@@ -291,6 +310,7 @@ class ReportPage(QWidget):
             self._dialogs.show_error(self, "The report was not saved", error.message)
             return None
         self.status.setText(f"Saved {document.page_count} pages to {path}.")
+        self._keep_or_forget_names(document)
         return path
 
     def print_report(self) -> bool:
@@ -307,4 +327,17 @@ class ReportPage(QWidget):
             )
             return False
         self.status.setText(f"Sent {document.page_count} pages to the printer.")
+        self._keep_or_forget_names(document)
         return True
+
+    def _keep_or_forget_names(self, document: Document) -> None:
+        """After a report went out: keep its names when "Remember" is ticked, forget any kept
+        ones when it is not. Nothing is written when the diary already holds that."""
+        if self._service is None or self._mutate is None:
+            return
+        options = document.content.options
+        wanted = ReportNames()
+        if self.remember_names.isChecked():
+            wanted = ReportNames(options.patient_name, options.prescriber_name)
+        if wanted != self._service.report_names():
+            self._mutate(lambda service: service.set_report_names(wanted))

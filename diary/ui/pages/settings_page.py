@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from diary.domain.changes import Changes
-from diary.domain.errors import SaveFailed
 from diary.services.diary_service import DiaryService
 from diary.ui.dialogs import Dialogs
 from diary.ui.settings.appearance_section import AppearanceSection
@@ -37,7 +36,7 @@ from diary.ui.settings.section import Action, Section
 from diary.ui.settings.security_section import SecuritySection
 from diary.ui.settings.symptoms_section import SymptomsSection
 from diary.ui.settings.warnings_section import WarningsSection
-from diary.ui.widgets.save_state import NotSavedBanner, SavedIndicator, kept_for_retry
+from diary.ui.widgets.save_state import ChangeSaver, NotSavedBanner, SavedIndicator
 
 Mutate = Callable[[Action], Changes | None]
 
@@ -92,24 +91,24 @@ class SettingsPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._mutate = mutate
-        self._now = now
         self._service: DiaryService | None = None
-        self._failed: Action | None = None
         self.setStyleSheet(STYLE)
 
         self.saved_indicator = SavedIndicator()
         self.banner = NotSavedBanner()
-        self.banner.retry_requested.connect(self.retry_failed)
+        self._saver = ChangeSaver(
+            mutate, self.banner, self.saved_indicator, now, after_retry=self._reload_sections
+        )
+        save = self._saver.save
 
-        self.symptoms = SymptomsSection(self._save)
-        self.medications = MedicationsSection(self._save)
-        self.equivalence = EquivalenceSection(self._save)
-        self.warnings = WarningsSection(self._save)
-        self.security = SecuritySection(self._save, dialogs, settings)
-        self.appearance = AppearanceSection(self._save, settings)
-        self.reminders = RemindersSection(self._save)
-        self.backups = BackupsSection(self._save, dialogs)
+        self.symptoms = SymptomsSection(save)
+        self.medications = MedicationsSection(save)
+        self.equivalence = EquivalenceSection(save)
+        self.warnings = WarningsSection(save)
+        self.security = SecuritySection(save, dialogs, settings)
+        self.appearance = AppearanceSection(save, settings)
+        self.reminders = RemindersSection(save)
+        self.backups = BackupsSection(save, dialogs)
         self.sections: list[Section] = [
             self.symptoms,
             self.medications,
@@ -158,7 +157,7 @@ class SettingsPage(QWidget):
     def close_session(self) -> None:
         """Forget the diary and clear every field (runs on every lock)."""
         self._service = None
-        self._failed = None
+        self._saver.forget()
         self.banner.hide()
         self.saved_indicator.clear()
         for section in self.sections:
@@ -181,33 +180,9 @@ class SettingsPage(QWidget):
         section.first_field().setFocus()
 
     # ---- saving ---------------------------------------------------------------------
-    def _save(self, action: Action) -> bool:
-        """Run ``action`` through the window; a failed save keeps it for Retry."""
-        failures: list[SaveFailed] = []
-
-        def attempt(service: DiaryService) -> Changes:
-            try:
-                return action(service)
-            except SaveFailed as failure:
-                failures.append(failure)
-                raise
-
-        if self._mutate(attempt) is not None:
-            self._failed = None
-            self.banner.hide()
-            self.saved_indicator.saved(self._now())
-            return True
-        if failures:
-            self._failed = action
-            self.saved_indicator.not_saved()
-            self.banner.show_failure(failures[0].message, kept_for_retry(1))
-            self.banner.retry_button.setFocus()
-        return False
-
-    def retry_failed(self) -> None:
-        """Run the change that could not be saved again; every section then shows the diary."""
-        action = self._failed
-        if action is not None and self._save(action) and self._service is not None:
+    def _reload_sections(self) -> None:
+        """After a Retry saved the change, every section shows the diary again."""
+        if self._service is not None:
             for section in self.sections:
                 section.load(self._service)
 

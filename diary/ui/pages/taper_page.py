@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from diary.domain.changes import Changes
-from diary.domain.errors import SaveFailed
 from diary.domain.models import ChangeKind
 from diary.domain.taper.plans import PlanMethod
 from diary.domain.taper.warnings import Level, TaperWarning
@@ -45,7 +44,7 @@ from diary.ui.taper.plan_table import StepRow, step_rows, steps_model, table_vie
 from diary.ui.taper.regimen_panel import RegimenPanel
 from diary.ui.taper.wording import day_words, dz, hold_words, mg, span_words
 from diary.ui.widgets.form_parts import explanation_label, title_label
-from diary.ui.widgets.save_state import NotSavedBanner, SavedIndicator, kept_for_retry
+from diary.ui.widgets.save_state import ChangeSaver, NotSavedBanner, SavedIndicator
 
 Action = Callable[[DiaryService], Changes]
 Mutate = Callable[[Action], Changes | None]
@@ -116,17 +115,17 @@ class TaperPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._mutate = mutate
         self._today = today
-        self._now = now
         self._service: DiaryService | None = None
-        self._failed: Action | None = None
         self.status: TaperStatus | None = None
         self.setStyleSheet(STYLE)
 
         self.saved_indicator = SavedIndicator()
         self.banner = NotSavedBanner()
-        self.banner.retry_requested.connect(self.retry_failed)
+        self._saver = ChangeSaver(
+            mutate, self.banner, self.saved_indicator, now, after_retry=self._after_retry
+        )
+        self._save = self._saver.save
         self._build_actions()
         self._build_panels()
         self._build_now()
@@ -287,7 +286,7 @@ class TaperPage(QWidget):
     def close_session(self) -> None:
         """Forget the diary and clear every widget (runs on every lock)."""
         self._service = None
-        self._failed = None
+        self._saver.forget()
         self.status = None
         self.banner.hide()
         self.saved_indicator.clear()
@@ -473,37 +472,12 @@ class TaperPage(QWidget):
         button.setFocus()
 
     # ---- saving ---------------------------------------------------------------------
-    def _save(self, action: Action) -> bool:
-        """Run ``action`` through the window; a failed save keeps it for Retry."""
-        failures: list[SaveFailed] = []
-
-        def attempt(service: DiaryService) -> Changes:
-            try:
-                return action(service)
-            except SaveFailed as failure:
-                failures.append(failure)
-                raise
-
-        if self._mutate(attempt) is not None:
-            self._failed = None
-            self.banner.hide()
-            self.saved_indicator.saved(self._now())
-            return True
-        if failures:
-            self._failed = action
-            self.saved_indicator.not_saved()
-            self.banner.show_failure(failures[0].message, kept_for_retry(1))
-            self.banner.retry_button.setFocus()
-        return False
-
-    def retry_failed(self) -> None:
-        """Run the change that could not be saved again."""
-        action = self._failed
-        if action is not None and self._save(action):
-            if self.open is not None:
-                self.open.hide()
-                self.open = None
-            self.reload()
+    def _after_retry(self) -> None:
+        """A Retry saved the change: close the panel it came from and show the diary."""
+        if self.open is not None:
+            self.open.hide()
+            self.open = None
+        self.reload()
 
 
 def no_doses_words(status: TaperStatus) -> str:

@@ -30,13 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from diary.domain.changes import Changes
-from diary.domain.errors import SaveFailed, ValidationError
+from diary.domain.errors import ValidationError
 from diary.domain.models import CheckIn, Dose, Medication, RegimenChange, RegimenDose
 from diary.domain.validation import FUTURE_ALLOWANCE, MAX_SLEEP_HOURS, check_note, describe_date
 from diary.services.diary_service import DiaryService
 from diary.ui.widgets.dose_editor import DoseRow, ExtraDoseForm
 from diary.ui.widgets.form_parts import FieldMessage, explanation_label, title_label
-from diary.ui.widgets.save_state import NotSavedBanner, SavedIndicator, kept_for_retry
+from diary.ui.widgets.save_state import ChangeSaver, NotSavedBanner, SavedIndicator
 from diary.ui.widgets.severity_row import ScaleRow, severity_row, wellbeing_row
 
 Action = Callable[[DiaryService], Changes]
@@ -141,13 +141,10 @@ class TodayPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._mutate = mutate
         self._today = today
         self._now = now
         self._service: DiaryService | None = None
         self._day = today()
-        self._failed: list[Action] = []
-        self._failure_reason = ""  # why the changes in ``_failed`` were not saved
         self._loading = False
         self._stored_note = ""
         self._note_day: dt.date | None = None  # the day whose note the editor holds
@@ -162,7 +159,18 @@ class TodayPage(QWidget):
 
         self._build_day_bar()
         self.banner = NotSavedBanner()
-        self.banner.retry_requested.connect(self.retry_failed)
+        # Every change that fails waits for Retry; one refused shows what the diary holds.
+        self._saver = ChangeSaver(
+            mutate,
+            self.banner,
+            self.saved_indicator,
+            now,
+            after_retry=self._load_day,
+            on_refused=self._load_day,
+            keep_earlier=True,
+            focus_retry=False,
+        )
+        self._save = self._saver.save
         self._build_doses()
         self._build_symptoms()
         self._build_day_values()
@@ -301,7 +309,7 @@ class TodayPage(QWidget):
         """Save a note still being typed, then forget the diary and clear every widget."""
         self.save_pending()
         self._service = None
-        self._failed.clear()
+        self._saver.forget()
         self._loading = True
         try:
             self.banner.hide()
@@ -597,47 +605,11 @@ class TodayPage(QWidget):
             QWidget.setTabOrder(first, second)
 
     # ---- saving ---------------------------------------------------------------------
-    def _save(self, action: Action) -> bool:
-        """Run ``action`` through the window; on a failed save keep it for Retry."""
-        failures: list[SaveFailed] = []
-
-        def attempt(service: DiaryService) -> Changes:
-            try:
-                return action(service)
-            except SaveFailed as failure:
-                failures.append(failure)
-                raise
-
-        if self._mutate(attempt) is not None:
-            self.saved_indicator.saved(self._now())
-            if not self._failed:
-                self.banner.hide()
-            return True
-        if failures:
-            self._failed.append(action)
-            self._failure_reason = failures[0].message
-            self.saved_indicator.not_saved()
-            self.banner.show_failure(self._failure_reason, kept_for_retry(len(self._failed)))
-        else:  # refused or closed: show what the diary holds
-            self._load_day()
-        return False
-
     def _save_as(self, what: str, action: Action) -> bool:
         """Save ``action`` as one undo step called ``what``, naming the day unless today."""
         day = self._day
         label = what if day == self._today() else f"{what} on {describe_date(day)}"
         return self._save(labelled(label, action))
-
-    def retry_failed(self) -> None:
-        """Run the changes that could not be saved again, in the order they were made."""
-        waiting, self._failed = self._failed, []
-        for index, action in enumerate(waiting):
-            if not self._save(action):
-                self._failed.extend(waiting[index + 1 :])
-                self.banner.show_failure(self._failure_reason, kept_for_retry(len(self._failed)))
-                return
-        self.banner.hide()
-        self._load_day()
 
     def save_pending(self) -> None:
         """Save what is typed but not yet saved (the note); call before locking."""
