@@ -84,6 +84,7 @@ class MainChart:
         self.style = style
         self.data = ChartData()
         self.layout = layout
+        self._fitting = False  # fit_to_visible sets ranges that can signal back into it
         self.plot: pg.PlotItem = layout.addPlot(row=0, col=0, axisItems={"bottom": date_axis()})
         self.strip: pg.PlotItem = layout.addPlot(row=1, col=0, axisItems={"bottom": date_axis()})
         self.legend = pg.LegendItem(colCount=4)
@@ -336,6 +337,15 @@ class MainChart:
 
     def fit_to_visible(self) -> None:
         """Fit each y axis to the data in view, from 0; place the labels that fit."""
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            self._fit_to_visible()
+        finally:
+            self._fitting = False
+
+    def _fit_to_visible(self) -> None:
         low, high = self.dz_box.viewRange()[0]
         starts = self._starts
         first = int(np.searchsorted(starts, low - DAY_SECONDS))

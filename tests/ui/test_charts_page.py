@@ -303,3 +303,25 @@ def test_a_new_check_in_shows_once_the_page_is_seen(qtbot, page: ChartsPage, ser
     assert math.isnan(page.data.burden[page.data.index_of(day)])  # not rebuilt while hidden
     page.show()
     qtbot.waitUntil(lambda: page.data.burden[page.data.index_of(day)] == 100)
+
+
+def test_a_new_diary_with_only_a_regimen_draws_without_looping(qtbot, tmp_path: Path, dialogs):
+    # A one-day regimen and no check-ins once made the y-fit re-signal the x range endlessly
+    # (RecursionError, then the app hung); found by trying the app as a new user.
+    service, _ = create_diary(tmp_path / "new.tpd", PASSPHRASE, kdf=KdfParams.MINIMUM)
+    try:
+        service.add_medication("Diazepam 5 mg", "diazepam", strength_mg=5.0, split=2)
+        service.set_regimen(_doses(7.5), dt.date.today(), ChangeKind.START)
+        page = ChartsPage(dialogs)
+        qtbot.addWidget(page)
+        page.resize(1200, 800)
+        page.show()
+        qtbot.waitExposed(page)
+
+        page.open_session(service)
+        qtbot.wait(50)
+
+        assert page.main.data.dz_total[-1] == pytest.approx(7.5)
+        page.close_session()
+    finally:
+        service.close()
