@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt, QTemporaryDir
 from PySide6.QtGui import QColor, QFontInfo, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -147,6 +147,26 @@ def palette_for(c: Colours) -> QPalette:
     return palette
 
 
+TICK_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">'
+    '<path d="M4.5 12.5l5 5 10-11" fill="none" stroke="{colour}" stroke-width="3.5" '
+    'stroke-linecap="round" stroke-linejoin="round"/></svg>'
+)
+_images = QTemporaryDir()  # style sheets take images from files only; removed at exit
+
+
+def tick_image(colour: str) -> str:
+    """A file with a tick in ``colour`` for the ticked checkbox (the style sheet replaces
+    the style's own tick); empty when no temporary folder could be made."""
+    if not _images.isValid():
+        return ""
+    path = os.path.join(_images.path(), f"tick-{colour.lstrip('#')}.svg")
+    if not os.path.exists(path):
+        with open(path, "w", encoding="utf-8") as image:
+            image.write(TICK_SVG.format(colour=colour))
+    return path.replace(os.sep, "/")
+
+
 def style_sheet(c: Colours, text_px: int) -> str:
     """Sizes follow the text size, so everything grows together at large text."""
     target = round(text_px * 2.6)  # comfortable click targets
@@ -181,7 +201,9 @@ def style_sheet(c: Colours, text_px: int) -> str:
         width: {round(text_px * 1.2)}px; height: {round(text_px * 1.2)}px;
         border: 2px solid {c.muted_text}; border-radius: 3px; background: {c.base};
     }}
-    QCheckBox::indicator:checked {{ background: {c.accent}; border-color: {c.accent}; }}
+    QCheckBox::indicator:checked {{
+        background: {c.accent}; border-color: {c.accent}; image: url("{tick_image(c.base)}");
+    }}
     QTableView {{ border: 1px solid {c.field_border}; gridline-color: {c.border}; }}
     QHeaderView::section {{
         background: {c.raised}; color: {c.text}; padding: {pad // 2}px {pad}px;

@@ -162,3 +162,29 @@ def test_retire_and_bring_back(qtbot, page: SettingsPage, service):
     assert section.retire_button.text() == "&Bring back the selected"
     click(qtbot, section.retire_button)
     assert [m.name for m in service.medications()] == ["Klonopin"]
+
+
+def test_return_in_the_form_saves_a_valid_medication(qtbot, page: SettingsPage, service):
+    section = page.medications
+    click(qtbot, section.add_button)
+    editor = section.editor
+    fill(qtbot, editor, "Valium 2 mg", "diazepam")
+    qtbot.keyClicks(editor.strength.edit, "2")
+    editor.strength.edit.setFocus()
+    qtbot.keyClick(editor.strength.edit, Qt.Key.Key_Return)
+    assert "Valium 2 mg" in [med.name for med in service.medications()]
+    assert not editor.isVisible()
+
+
+def test_return_before_the_form_is_complete_saves_nothing_and_says_why(
+    qtbot, page: SettingsPage, service
+):
+    section = page.medications
+    click(qtbot, section.add_button)
+    editor = section.editor
+    before = service.medications()
+    editor.name.setFocus()
+    qtbot.keyClick(editor.name, Qt.Key.Key_Enter)  # nothing typed yet
+    assert service.medications() == before
+    assert editor.isVisible()
+    assert editor.form_message.isVisible() and editor.form_message.tone == "problem"

@@ -387,3 +387,16 @@ def test_today_points_to_set_regimen_only_while_today_has_none(qtbot, service: D
     assert today.regimen_label.text() == "Planned for this day: 08:00 diazepam 5 mg."
     today.open_day(TODAY - 3 * DAYS)  # before the regimen: nothing to set up any more
     assert today.regimen_label.text() == "No regimen is recorded for this day."
+
+
+def test_return_in_the_regimen_panel_saves_it(qtbot, page: TaperPage, service: DiaryService):
+    panel = open_regimen(qtbot, page)
+    row = panel.rows[0]
+    type_time(qtbot, row, "08:00")
+    type_into(qtbot, row.mg, "5")
+    row.mg.edit.setFocus()
+    qtbot.keyClick(row.mg.edit, Qt.Key.Key_Return)
+    regimen = service.regimen_on(TODAY)
+    assert regimen is not None
+    assert regimen.doses == (RegimenDose("diazepam", 5, dt.time(8), "Valium 5"),)
+    assert not panel.isVisible()

@@ -32,7 +32,7 @@ from diary.services.diary_service import DiaryService
 from diary.services.medication_rules import checked_medication
 from diary.ui.models.text_rows_model import TextColumn, TextRowsModel
 from diary.ui.settings.section import Action, Save, Section
-from diary.ui.taper.fields import NumberField, above
+from diary.ui.taper.fields import NumberField, above, save_on_return
 from diary.ui.taper.plan_table import table_view
 from diary.ui.widgets.form_parts import FieldMessage, explanation_label, title_label
 
@@ -138,6 +138,7 @@ class MedicationEditor(QFrame):
         self.save_button.setProperty("role", "primary")
         self.cancel_button = QPushButton("Ca&ncel")
         self.cancel_button.setAccessibleName("Cancel editing the medication")
+        save_on_return(self, self.save_button, self.explain_not_ready)
 
         fields = QFormLayout()
         fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
@@ -299,6 +300,17 @@ class MedicationEditor(QFrame):
             self.form_message.show_problem(text)
         self.save_button.setEnabled(not problems)
         return not problems
+
+    def explain_not_ready(self) -> None:
+        """Return was pressed before the medication can be saved: say what is missing,
+        even about a field not typed in yet."""
+        messages = (self.name_message, self.drug_message, self.form_message)
+        numbers = (self.strength.message, self.concentration.message, self.syringe.message)
+        if any(m.isVisible() and m.text() for m in (*messages, *numbers)):
+            return
+        text = next(iter(self.problems().values()), "")
+        if text:
+            self.form_message.show_problem(text)
 
     def _form_chosen(self) -> None:
         form = self.chosen_form()

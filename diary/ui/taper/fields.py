@@ -7,8 +7,11 @@ import datetime as dt
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QDateEdit,
     QFrame,
     QHBoxLayout,
@@ -23,6 +26,33 @@ from diary.services.diary_service import DiaryService
 from diary.ui.widgets.form_parts import FieldMessage, explanation_label, title_label
 
 Check = Callable[[float], str | None]  # a problem in one plain sentence, or None
+
+
+def save_on_return(
+    form: QWidget, save: QPushButton, when_not_ready: Callable[[], None] | None = None
+) -> None:
+    """Return or Enter anywhere in ``form`` presses ``save``, as in a dialog.
+
+    ``setDefault`` only works inside dialogs; these forms live in a page, so a shortcut
+    scoped to the form does it. On a focused button, Return presses that button instead.
+    When ``save`` is disabled nothing is saved and ``when_not_ready`` shows why.
+    """
+
+    def pressed() -> None:
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractButton) and focused is not save:
+            if focused.isEnabled():
+                focused.click()
+            return
+        if save.isEnabled() and save.isVisible():
+            save.click()
+        elif when_not_ready is not None:
+            when_not_ready()
+
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        shortcut = QShortcut(QKeySequence(key), form)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(pressed)
 
 
 def between(low: float, high: float, what: str) -> Check:
@@ -211,6 +241,7 @@ class Panel(QFrame):
         self.close_button.setAccessibleName(f"Close {title.lower()}")
         self.close_button.clicked.connect(self.closed)
         self.result_message = FieldMessage()
+        save_on_return(self, self.confirm_button, self.explain_not_ready)
         buttons = QHBoxLayout()
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.close_button)
@@ -222,6 +253,10 @@ class Panel(QFrame):
         layout.addLayout(self.below)
         layout.addWidget(self.result_message)
         layout.addLayout(buttons)
+
+    def explain_not_ready(self) -> None:
+        """Return was pressed while the action cannot be done yet; the panel's own line of
+        what is missing is already shown beside the fields."""
 
     def first_field(self) -> QWidget:
         """Where the keyboard goes when the panel opens."""

@@ -71,7 +71,7 @@ class RegimenPanel(Panel):
             "Records the whole regimen, every dose time with its medication and amount, in "
             "force from the date you choose until the next change recorded. Doses already "
             "recorded stay as they are.",
-            "Save the regimen",
+            "S&ave the regimen",
         )
         self._save = save
         self._service: DiaryService | None = None
@@ -89,6 +89,9 @@ class RegimenPanel(Panel):
         self.save_hint = explanation_label("")
         self.below.addWidget(self.save_hint)
         self.confirm_button.clicked.connect(self.confirm)
+
+    def explain_not_ready(self) -> None:
+        self.save_hint.setVisible(bool(self.save_hint.text()))
 
     # ---- building -------------------------------------------------------------------
     def _build_no_medications(self) -> None:
