@@ -402,16 +402,7 @@ class DiaryService:
                 f"There is no regimen in force on {describe_date(day)} to take as planned.",
                 field="date",
             )
-        already = {
-            (d.planned_time, self._medication(d.medication).drug)
-            for d in self._records.doses_on(day)
-            if d.planned_time is not None
-        }
-        doses = [
-            self._planned_dose(day, planned)
-            for planned in regimen.doses
-            if (planned.time, planned.drug) not in already
-        ]
+        doses = self._unrecorded_planned_doses(day, regimen.doses)
         if not doses:
             raise ValidationError(
                 f"Every planned dose of {describe_date(day)} is already recorded.", field="date"
@@ -432,16 +423,7 @@ class DiaryService:
                 f"There is no planned dose at {planned_time:%H:%M} on {describe_date(day)}.",
                 field="planned_time",
             )
-        already = {
-            (d.planned_time, self._medication(d.medication).drug)
-            for d in self._records.doses_on(day)
-            if d.planned_time is not None
-        }
-        doses = [
-            self._planned_dose(day, planned)
-            for planned in at_time
-            if (planned.time, planned.drug) not in already
-        ]
+        doses = self._unrecorded_planned_doses(day, at_time)
         if not doses:
             raise ValidationError(
                 f"The {planned_time:%H:%M} dose of {describe_date(day)} is already recorded.",
@@ -453,6 +435,19 @@ class DiaryService:
         with self._change(label):
             self._records.add_doses(doses)
         return Changes(label, doses=True)
+
+    def _unrecorded_planned_doses(self, day: dt.date, planned: Sequence[RegimenDose]) -> list[Dose]:
+        """The doses of ``planned`` not yet recorded on ``day`` (taken or not), as taken."""
+        already = {
+            (d.planned_time, self._medication(d.medication).drug)
+            for d in self._records.doses_on(day)
+            if d.planned_time is not None
+        }
+        return [
+            self._planned_dose(day, dose)
+            for dose in planned
+            if (dose.time, dose.drug) not in already
+        ]
 
     def delete_dose(self, dose_id: int) -> Changes:
         dose = self._records.dose(dose_id)
