@@ -615,11 +615,7 @@ def _verify(args: argparse.Namespace, console: Console) -> int:
 def _passwd(args: argparse.Namespace, console: Console) -> int:
     path = _existing_diary(args)
     current = console.secret("Current passphrase: ", "the current passphrase")
-    service = bootstrap.open_diary(path, passphrase=current)
-    try:
-        service.change_passphrase(console.new_passphrase())
-    finally:
-        service.close()
+    _set_new_passphrase(bootstrap.open_diary(path, passphrase=current), console)
     console.say("Passphrase changed. Your recovery key is unchanged and still works.")
     return EXIT_OK
 
@@ -627,13 +623,17 @@ def _passwd(args: argparse.Namespace, console: Console) -> int:
 def _recover(args: argparse.Namespace, console: Console) -> int:
     path = _existing_diary(args)
     key = console.secret("Recovery key: ", "the recovery key")
-    service = bootstrap.open_diary(path, recovery_key=key)
+    _set_new_passphrase(bootstrap.open_diary(path, recovery_key=key), console)
+    console.say("Diary unlocked with the recovery key and a new passphrase set.")
+    return EXIT_OK
+
+
+def _set_new_passphrase(service: DiaryService, console: Console) -> None:
+    """Ask for a new passphrase (twice) and set it on the unlocked diary, then close it."""
     try:
         service.change_passphrase(console.new_passphrase())
     finally:
         service.close()
-    console.say("Diary unlocked with the recovery key and a new passphrase set.")
-    return EXIT_OK
 
 
 def _rekey(args: argparse.Namespace, console: Console) -> int:
